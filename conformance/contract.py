@@ -1,0 +1,122 @@
+"""The published contract, loaded once from the bundled OpenAPI document.
+
+Everything the document states is read from it here (enum values, the custom-parameter limit,
+the response schemas); nothing is retyped. What the document does not state lives in `rules`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_FILE = "create-conference-stream.openapi.yaml"
+OPERATION_PATH = "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams"
+DOCUMENTED_STATUSES = (200, 400, 401, 404, 422)
+_DOC_URI = "urn:conformance:spec"
+
+
+@cache
+def spec_bytes() -> bytes:
+    return resources.files("conformance.spec").joinpath(SPEC_FILE).read_bytes()
+
+
+@cache
+def spec_sha256() -> str:
+    return hashlib.sha256(spec_bytes()).hexdigest()
+
+
+@cache
+def document() -> dict[str, Any]:
+    return yaml.safe_load(spec_bytes())
+
+
+def operation() -> dict[str, Any]:
+    return document()["paths"][OPERATION_PATH]["post"]
+
+
+def component(name: str) -> dict[str, Any]:
+    return document()["components"]["schemas"][name]
+
+
+def request_schema() -> dict[str, Any]:
+    return component("CreateConferenceStreamRequest")
+
+
+def enum_values(field: str) -> tuple[str, ...]:
+    """The enum of a request field, following its `$ref` in the document."""
+    schema = request_schema()["properties"][field]
+    if "$ref" in schema:
+        schema = component(schema["$ref"].rsplit("/", 1)[-1])
+    return tuple(schema["enum"])
+
+
+def enum_default(field: str) -> str | None:
+    schema = request_schema()["properties"][field]
+    if "$ref" in schema:
+        schema = component(schema["$ref"].rsplit("/", 1)[-1])
+    return schema.get("default")
+
+
+ENUM_FIELDS = ("Track", "StatusCallbackMethod", "StreamCodec")
+
+
+@cache
+def max_custom_parameters() -> int:
+    """The limit the prose gives ("up to 99 custom parameters ... through `Parameter99.Name`")."""
+    text = request_schema()["properties"]["Parameter1.Name"]["description"]
+    match = re.search(r"up to (\d+) custom parameters", text)
+    if match is None:  # pragma: no cover - the bundled document is fixed
+        raise RuntimeError("the bundled document no longer states the custom-parameter limit")
+    return int(match.group(1))
+
+
+def required_request_fields() -> tuple[str, ...]:
+    return tuple(request_schema().get("required", ()))
+
+
+def stream_statuses() -> tuple[str, ...]:
+    return tuple(component("ConferenceStreamStatus")["enum"])
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resource(_DOC_URI, Resource(contents=document(), specification=DRAFT202012))
+
+
+def _response_ref(status: int) -> str:
+    content = operation()["responses"][str(status)]["content"]["application/json"]
+    return content["schema"]["$ref"]
+
+
+@cache
+def response_validator(status: int) -> jsonschema.Draft202012Validator:
+    """A validator for the documented body of `status`, with `uuid` and `uri` formats enforced."""
+    if status not in DOCUMENTED_STATUSES:
+        raise KeyError(f"status {status} is not documented for this operation")
+    schema = {"$ref": _DOC_URI + _response_ref(status)}
+    return jsonschema.Draft202012Validator(
+        schema,
+        registry=_registry(),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def response_errors(status: int, body: Any) -> list[str]:
+    """Every way `body` departs from the documented schema for `status`, as readable lines."""
+    validator = response_validator(status)
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
+        for e in sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+
+
+def server_url_template() -> str:
+    return document()["servers"][0]["url"]

@@ -1,0 +1,70 @@
+"""`conformance run | emulate | replay`: argument parsing and exit codes, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .options import EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
+
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, but without the usage block
+        raise UsageError(message)
+
+
+def _add(parser: argparse.ArgumentParser, options: tuple[Option, ...]) -> None:
+    for option in options:
+        env = f" [env: {option.env}]" if option.env else ""
+        default = f" [default: {option.default}]" if option.default not in (None, []) else ""
+        parser.add_argument(
+            option.flag, dest=option.name, metavar=option.metavar, default=None,
+            action="append" if option.many else "store", help=option.help + env + default,
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="conformance", description="Conformance suite for SignalWire's Create a Conference Stream")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)")
+    _add(run, TARGET_OPTIONS)
+    run.add_argument("--quiet", action="store_true", help="no live progress, only the summary")
+    emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
+    _add(emulate, EMULATE_OPTIONS)
+    emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
+    replay = commands.add_parser("replay", help="re-send one request from a report and print the answer")
+    replay.add_argument("request", metavar="REQUEST", help="the request, as printed in a report (JSON)")
+    _add(replay, tuple(o for o in TARGET_OPTIONS if o.name in {"base_url", "space", "project_id", "api_token",
+                                                                 "ca_file"}))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "emulate":
+            from .emulate_command import emulate
+
+            return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls)
+        if args.command == "replay":
+            from .replay import replay
+
+            return replay(args.request, resolve(TARGET_OPTIONS, vars(args)))
+        from .run_command import run
+
+        return run(resolve(TARGET_OPTIONS, vars(args)), quiet=args.quiet)
+    except UsageError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("conformance: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""`conformance emulate`: serve the reference emulator in the foreground until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .emulator import EmulatorApp, EmulatorSettings
+from .emulator.server import bind_socket, describe, serve_forever
+from .emulator.tls import make_tls_files
+from .options import UsageError
+
+
+def emulate(values: dict, *, tls: bool) -> int:
+    given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
+    if values["conference_sid"]:
+        given["conference_sids"] = tuple(values["conference_sid"])
+    try:
+        settings = EmulatorSettings(**given)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        sock = bind_socket(values["host"], values["port"])
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {values['host']}:{values['port']}: {exc.strerror or exc}") from None
+    with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tmp:
+        tls_files = make_tls_files(Path(tmp)) if tls else None
+        app = EmulatorApp(settings)
+        running = describe(sock, app, tls_files)
+        token_line = running.api_token if "api_token" not in given else "(the one you gave)"
+        lines = [
+            f"emulator listening on {running.base_url}",
+            f"  project id (AccountSid): {running.project_id}",
+            f"  API token:               {token_line}",
+            f"  conference sids:         {' '.join(running.conference_sids)}",
+        ]
+        if tls_files:
+            lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
+        lines.append("press Ctrl-C to stop")
+        print("\n".join(lines), flush=True)
+        serve_forever(sock, app, tls_files)
+    print("emulator stopped", flush=True)
+    return 0

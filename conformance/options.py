@@ -1,0 +1,216 @@
+"""The run options, declared once for the CLI flags, the pytest plugin and the environment.
+
+Each option's value comes from its flag, else its environment variable, else its default; every
+value is checked here, so that bad input anywhere ends in one clear line (`UsageError`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rfc3986 import exceptions as uri_errors
+from rfc3986 import uri_reference, validators
+
+from .emulator.settings import API_ROOT
+
+
+class UsageError(ValueError):
+    """Bad input from a flag, a config file or the environment; the message is one line."""
+
+
+def _positive_int(text: str, name: str) -> int:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name} must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise UsageError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _seed(text: str, name: str) -> int:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name} must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise UsageError(f"{name} must not be negative, got {value}")
+    return value
+
+
+def _base_url(text: str, name: str) -> str:
+    text = text.strip()
+    try:
+        uri = uri_reference(text)
+        validators.Validator().allow_schemes("http", "https").require_presence_of("scheme", "host").check_validity_of(
+            "host", "port"
+        ).validate(uri)
+    except (uri_errors.RFC3986Exception, ValueError):
+        raise UsageError(f"{name} must be an http(s) URL with a host, like https://NAME.signalwire.com{API_ROOT}; "
+                         f"got {text!r}") from None
+    return text.rstrip("/")
+
+
+_SPACE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
+
+
+def _space(text: str, name: str) -> str:
+    text = text.strip()
+    host = text if "." in text else f"{text}.signalwire.com"
+    if not _SPACE.match(host):
+        raise UsageError(f"{name} must be a host name like NAME.signalwire.com, got {text!r}")
+    return host
+
+
+def _uuid(text: str, name: str) -> str:
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise UsageError(f"{name} must be a UUID, got {text!r}") from None
+
+
+def _text(text: str, name: str) -> str:
+    if not text.strip():
+        raise UsageError(f"{name} must not be empty")
+    return text
+
+
+def _existing_file(text: str, name: str) -> str:
+    if not os.path.isfile(text):
+        raise UsageError(f"{name}: no file at {text!r}")
+    return text
+
+
+def _port(text: str, name: str) -> int:
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name} must be a port number, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise UsageError(f"{name} must be between 0 and 65535, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str
+    env: str | None = None
+    parse: Callable[[str, str], Any] = _text
+    many: bool = False
+    default: Any = None
+    secret: bool = False
+    metavar: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+TARGET_OPTIONS: tuple[Option, ...] = (
+    Option("base_url", "API root of the target, e.g. https://NAME.signalwire.com/api/laml/2010-04-01 "
+           "(default: start the embedded emulator)", "CONFORMANCE_BASE_URL", _base_url, metavar="URL"),
+    Option("space", "short form of --base-url: NAME.signalwire.com", "SIGNALWIRE_SPACE", _space, metavar="HOST"),
+    Option("project_id", "project id (the Basic-auth user name)", "SIGNALWIRE_PROJECT_ID", metavar="ID"),
+    Option("api_token", "API token (the Basic-auth password); prefer the environment variable",
+           "SIGNALWIRE_API_TOKEN", secret=True, metavar="TOKEN"),
+    Option("account_sid", "AccountSid in the path (default: the project id)", "CONFORMANCE_ACCOUNT_SID", _uuid,
+           metavar="SID"),
+    Option("conference_sid", "an existing conference to create streams in (repeatable)",
+           "CONFORMANCE_CONFERENCE_SID", _uuid, many=True, metavar="SID"),
+    Option("ca_file", "PEM bundle to trust for an https target", "CONFORMANCE_CA_FILE", _existing_file,
+           metavar="PATH"),
+    Option("max_examples", "examples per generated test (the budget)", "CONFORMANCE_MAX_EXAMPLES", _positive_int,
+           default=25, metavar="N"),
+    Option("seed", "Hypothesis seed, for a reproducible run", "CONFORMANCE_SEED", _seed, metavar="N"),
+    Option("report_dir", "where reports are written", "CONFORMANCE_REPORT_DIR", default="reports", metavar="DIR"),
+)
+
+
+def _split_many(text: str) -> list[str]:
+    return [part for part in re.split(r"[,\s]+", text) if part]
+
+
+def resolve(options: tuple[Option, ...], given: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict:
+    """Flag values (`given`, None when absent) merged with the environment and defaults, all checked."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for option in options:
+        raw = given.get(option.name)
+        source = option.flag
+        if raw in (None, []) and option.env and environ.get(option.env, "").strip():
+            raw = _split_many(environ[option.env]) if option.many else environ[option.env]
+            source = option.env
+        if raw in (None, []):
+            values[option.name] = [] if option.many else option.default
+        elif option.many:
+            values[option.name] = [option.parse(str(item), source) for item in raw]
+        elif isinstance(raw, str):
+            values[option.name] = option.parse(raw, source)
+        else:
+            values[option.name] = raw
+    return values
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    base_url: str | None
+    project_id: str | None
+    api_token: str | None = field(repr=False)
+    account_sid: str | None
+    conference_sids: tuple[str, ...]
+    ca_file: str | None
+    max_examples: int
+    seed: int | None
+    report_dir: str
+
+    @property
+    def uses_emulator(self) -> bool:
+        return self.base_url is None
+
+
+def run_settings(values: Mapping[str, Any]) -> RunSettings:
+    base_url = values.get("base_url")
+    if values.get("space"):
+        if base_url:
+            raise UsageError("give either --base-url or --space, not both")
+        base_url = f"https://{values['space']}{API_ROOT}"
+    project_id, token = values.get("project_id"), values.get("api_token")
+    conferences = tuple(values.get("conference_sid") or ())
+    if base_url:
+        missing = [
+            hint for hint, ok in (
+                ("--project-id (or SIGNALWIRE_PROJECT_ID)", project_id),
+                ("--api-token (or SIGNALWIRE_API_TOKEN)", token),
+                ("--conference-sid (or CONFORMANCE_CONFERENCE_SID)", conferences),
+            ) if not ok
+        ]
+        if missing:
+            raise UsageError(f"testing {base_url} needs {', '.join(missing)}")
+    return RunSettings(
+        base_url=base_url,
+        project_id=project_id,
+        api_token=token,
+        account_sid=values.get("account_sid") or project_id,
+        conference_sids=conferences,
+        ca_file=values.get("ca_file"),
+        max_examples=values.get("max_examples") or 25,
+        seed=values.get("seed"),
+        report_dir=values.get("report_dir") or "reports",
+    )
+
+
+EMULATE_OPTIONS: tuple[Option, ...] = (
+    Option("host", "address to listen on", None, _text, default="127.0.0.1", metavar="HOST"),
+    Option("port", "port to listen on (0: a free one)", None, _port, default=8080, metavar="PORT"),
+    Option("project_id", "project id to accept (default: generated)", "SIGNALWIRE_PROJECT_ID", metavar="ID"),
+    Option("api_token", "API token to accept (default: generated)", "SIGNALWIRE_API_TOKEN", secret=True,
+           metavar="TOKEN"),
+    Option("conference_sid", "a conference that exists (repeatable; default: one generated)",
+           "CONFORMANCE_CONFERENCE_SID", _uuid, many=True, metavar="SID"),
+)

@@ -1,0 +1,70 @@
+"""The server under test, and how a labelled request is addressed and authorised for it."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+
+from strategies import NO_AUTH, Basic, StreamRequest
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    project_id: str
+    api_token: str = field(repr=False)
+    account_sid: str
+    conference_sids: tuple[str, ...]
+    verify: str | bool = True
+    is_emulator: bool = False
+
+    @property
+    def conference_sid(self) -> str:
+        return self.conference_sids[0]
+
+    @property
+    def basic_header(self) -> str:
+        raw = f"{self.project_id}:{self.api_token}".encode()
+        return "Basic " + base64.b64encode(raw).decode("ascii")
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Strings that must never appear in a response, a log or a report."""
+        return (self.api_token, self.basic_header.removeprefix("Basic "))
+
+    def authorization_for(self, request: StreamRequest) -> str | None:
+        auth = request.authorization
+        if auth is None:
+            return self.basic_header
+        if auth is NO_AUTH:
+            return None
+        if isinstance(auth, Basic):
+            return auth.header(self.project_id)
+        return auth
+
+    def path_parameters_for(self, request: StreamRequest) -> dict[str, str]:
+        return {
+            "AccountSid": request.account_sid or self.account_sid,
+            "ConferenceSid": request.conference_sid or self.conference_sid,
+        }
+
+    def streams_url(self, account_sid: str | None = None, conference_sid: str | None = None) -> str:
+        return (f"{self.base_url}/Accounts/{account_sid or self.account_sid}"
+                f"/Conferences/{conference_sid or self.conference_sid}/Streams")
+
+    def url_for(self, request: StreamRequest) -> str:
+        params = self.path_parameters_for(request)
+        return self.streams_url(params["AccountSid"], params["ConferenceSid"])
+
+    def headers_for(self, request: StreamRequest) -> dict[str, str]:
+        headers = {"Content-Type": request.content_type, "Accept": "application/json"}
+        authorization = self.authorization_for(request)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        return headers
+
+
+def emulator_target(running) -> Target:
+    """A Target for a `RunningEmulator`."""
+    return Target(running.base_url, running.project_id, running.api_token, running.account_sid,
+                  running.conference_sids, running.verify, is_emulator=True)

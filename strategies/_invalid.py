@@ -1,0 +1,189 @@
+"""Invalid create requests: a valid request with exactly one rule broken, and labelled with it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from hypothesis import strategies as st
+
+from conformance import contract, rules
+
+from ._request import StreamRequest
+from ._valid import stream_requests
+from ._values import SAFE_TEXT, absolute_urls, hosts
+
+_WHITESPACE = st.sampled_from([" ", "\t", "\n", "\r\n"])
+_PARAM_KEY = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+
+
+def _flip_case(value: str) -> st.SearchStrategy[str]:
+    """Case variants of an enum member that differ from it (`both_Tracks`, `post`, `pcmu`)."""
+    letters = [i for i, ch in enumerate(value) if ch.isalpha()]
+
+    def apply(mask: list[bool]) -> str:
+        chars = list(value)
+        for i, flip in zip(letters, mask, strict=True):
+            if flip:
+                chars[i] = chars[i].swapcase()
+        return "".join(chars)
+
+    mask = st.lists(st.booleans(), min_size=len(letters), max_size=len(letters)).filter(any)
+    return st.one_of(st.sampled_from([value.upper(), value.lower(), value.title()]).filter(lambda v: v != value),
+                     mask.map(apply))
+
+
+def _outside_enum(field: str) -> st.SearchStrategy[str]:
+    members = {m.casefold() for m in contract.enum_values(field)}
+    near = {"Track": ["both", "inbound", "track", "both-tracks", "all_tracks", "both_tracks "],
+            "StatusCallbackMethod": ["PUT", "DELETE", "PATCH", "HEAD", "G E T", "POST "],
+            "StreamCodec": ["OPUS", "G722", "L16@8000h", "L16@16000", "PCM", "mulaw", "L24"]}[field]
+    return st.one_of(st.sampled_from(near + [""]), st.text(SAFE_TEXT, max_size=20)).filter(
+        lambda v: v.casefold() not in members
+    )
+
+
+_URL_REQUIRED = st.sampled_from([None, ""])
+_URL_OTHER_SCHEME = st.one_of(
+    absolute_urls(st.sampled_from(["ws", "http", "https", "ftp", "wsss", "tcp", "sip", "file"])),
+    st.sampled_from(["mailto:stream@example.com", "data:text/plain,hi", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"]),
+)
+_URL_NOT_ABSOLUTE = st.one_of(
+    st.sampled_from(["/stream", "stream", "./stream", "../stream", "?q=1", "#frag", "wss:///path", "wss://",
+                     "wss:stream", "wss:/stream", "wss://:443/path", "wss://@/path"]),
+    hosts.map(lambda h: f"//{h}/stream"),
+    hosts.map(lambda h: f"{h}/stream"),
+)
+
+
+@st.composite
+def _url_with_whitespace(draw: st.DrawFn) -> str:
+    url = draw(absolute_urls(st.just("wss")))
+    where = draw(st.sampled_from(["leading", "trailing", "embedded"]))
+    space = draw(_WHITESPACE)
+    if where == "leading":
+        return space + url
+    if where == "trailing":
+        return url + space
+    cut = draw(st.integers(len("wss://") + 1, len(url)))
+    return url[:cut] + space + url[cut:]
+
+
+_URL_GARBAGE = st.one_of(
+    _url_with_whitespace(),
+    st.sampled_from(["not a url", "wss://[::zz]/", "wss://host:99999/", "wss://host:port/", "wss://exa%mple.com/",
+                     "wss://[::1/", "wss://ex ample.com/", "%%%", "wss://host:-1/"]),
+)
+_CALLBACK_BAD = st.one_of(
+    absolute_urls(st.sampled_from(["ftp", "wss", "ws", "file", "gopher"])),
+    st.sampled_from(["not a url", "/relative/callback", "callback", "http://", "https:///path", "https:path",
+                     "mailto:ops@example.com", " https://example.com/cb", "https://example.com/c b", ""]),
+)
+_REALTIME_FORM = st.sampled_from(["yes", "no", "1", "0", "True", "FALSE", "on", "", "maybe", "t"])
+_REALTIME_JSON = st.one_of(_REALTIME_FORM, st.sampled_from([1, 0, 2.5, None, [], {}]))
+
+
+def _set(field: str, values: st.SearchStrategy, reason: str):
+    def breaker(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+        value = draw(values)
+        return replace(base.with_fields({field: value}), reason=reason.format(value=value))
+
+    return breaker
+
+
+def _realtime(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    value = draw(_REALTIME_JSON if base.encoding == "json" else _REALTIME_FORM)
+    # set directly: `with_fields` reads None as "remove", and a JSON null must stay on the wire
+    fields = {**base.fields, "StreamRealTime": value}
+    return replace(base, fields=fields, reason=f"StreamRealTime is {value!r}, not a boolean")
+
+
+def _url_required(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    value = draw(_URL_REQUIRED)
+    fields = {k: v for k, v in base.fields.items() if k != "Url"}
+    if value is not None:
+        fields["Url"] = value
+    return replace(base, fields=fields, reason="Url is missing" if value is None else "Url is empty")
+
+
+def _params_over_limit(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    limit = contract.max_custom_parameters()
+    fields = {k: v for k, v in base.fields.items() if not _PARAM_KEY.match(k)}
+    if draw(st.booleans()):
+        index = draw(st.one_of(st.just(limit + 1), st.just(limit + 2), st.integers(limit + 1, 10**6)))
+        kept = {k: v for k, v in base.fields.items() if _PARAM_KEY.match(k)}
+        fields.update(kept)
+        fields[f"Parameter{index}.Name"] = "extra"
+        fields[f"Parameter{index}.Value"] = "over the limit"
+        reason = f"a custom parameter numbered {index} (the limit is {limit})"
+    else:
+        count = draw(st.integers(limit + 1, limit + 50))
+        for i in range(1, count + 1):
+            fields[f"Parameter{i}.Name"] = f"p{i}"
+            fields[f"Parameter{i}.Value"] = f"v{i}"
+        reason = f"{count} custom parameters (the limit is {limit})"
+    return replace(base, fields=fields, reason=reason)
+
+
+_BREAKERS = {
+    "url-required": _url_required,
+    "url-scheme-wss": _set("Url", _URL_OTHER_SCHEME, "Url {value!r} is not a wss URL"),
+    "url-absolute": _set("Url", _URL_NOT_ABSOLUTE, "Url {value!r} is not an absolute URL with a host"),
+    "url-well-formed": _set("Url", _URL_GARBAGE, "Url {value!r} is not a well-formed URL"),
+    "track-enum": _set("Track", _outside_enum("Track"), "Track {value!r} is outside its enum"),
+    "track-case": _set("Track", st.sampled_from(contract.enum_values("Track")).flatmap(_flip_case),
+                       "Track {value!r} differs from its enum only in case"),
+    "callback-method-enum": _set("StatusCallbackMethod", _outside_enum("StatusCallbackMethod"),
+                                 "StatusCallbackMethod {value!r} is outside GET/POST"),
+    "callback-method-case": _set("StatusCallbackMethod",
+                                 st.sampled_from(contract.enum_values("StatusCallbackMethod")).flatmap(_flip_case),
+                                 "StatusCallbackMethod {value!r} differs from GET/POST only in case"),
+    "codec-enum": _set("StreamCodec", _outside_enum("StreamCodec"), "StreamCodec {value!r} is outside its enum"),
+    "codec-case": _set("StreamCodec", st.sampled_from(contract.enum_values("StreamCodec")).flatmap(_flip_case),
+                       "StreamCodec {value!r} differs from its enum only in case"),
+    "custom-params-max": _params_over_limit,
+    "status-callback-url": _set("StatusCallback", _CALLBACK_BAD,
+                                "StatusCallback {value!r} is not an absolute http(s) URL"),
+    "stream-realtime-boolean": _realtime,
+}
+BODY_RULE_IDS = tuple(_BREAKERS)
+
+
+@st.composite
+def _broken(draw: st.DrawFn, rule_id: str, base: st.SearchStrategy[StreamRequest]) -> StreamRequest:
+    request = _BREAKERS[rule_id](draw(base), draw)
+    return replace(request, rule_ids=(rule_id,))
+
+
+def invalid_stream_requests(rule: str | None = None, encoding=None) -> st.SearchStrategy[StreamRequest]:
+    """Requests that break exactly one body rule (all of them, or the one named), labelled with it."""
+    if rule is not None and rule not in _BREAKERS:
+        known = rules.RULES.get(rule)
+        hint = " (a request-level rule: use request_level_cases)" if known and known.breakable else ""
+        raise ValueError(f"no body strategy breaks rule {rule!r}{hint}; body rules: {', '.join(_BREAKERS)}")
+    base = stream_requests(encoding)
+    chosen = [rule] if rule else list(_BREAKERS)
+    return st.one_of([_broken(rule_id, base) for rule_id in chosen])
+
+
+def repaired(request: StreamRequest) -> StreamRequest:
+    """The same request with its broken rule mended, everything else untouched."""
+    fields = dict(request.fields)
+    changes = {"authorization": None, "account_sid": None, "conference_sid": None}
+    for rule_id in request.rule_ids:
+        if rule_id.startswith("url-"):
+            fields["Url"] = "wss://example.com/stream"
+        elif rule_id in ("track-enum", "track-case"):
+            fields.pop("Track", None)
+        elif rule_id.startswith("callback-method"):
+            fields.pop("StatusCallbackMethod", None)
+        elif rule_id.startswith("codec-"):
+            fields.pop("StreamCodec", None)
+        elif rule_id == "status-callback-url":
+            fields.pop("StatusCallback", None)
+        elif rule_id == "stream-realtime-boolean":
+            fields.pop("StreamRealTime", None)
+        elif rule_id == "custom-params-max":
+            limit = contract.max_custom_parameters()
+            fields = {k: v for k, v in fields.items() if not ((m := _PARAM_KEY.match(k)) and int(m.group(1)) > limit)}
+    return replace(request, fields=fields, rule_ids=(), reason="repaired", **changes)

@@ -8,6 +8,7 @@ that process's memory.
 from __future__ import annotations
 
 import contextlib
+import gc
 import socket
 import tempfile
 import threading
@@ -98,8 +99,16 @@ def describe(sock: socket.socket, app: EmulatorApp, tls: TLSFiles | None) -> Run
     )
 
 
+def _freeze_imports() -> None:
+    # Everything alive at start-up (modules, the contract, compiled validators) lives as long as
+    # the process; frozen, it is skipped by every full collection instead of costing ~50 ms each.
+    gc.collect()
+    gc.freeze()
+
+
 def serve_forever(sock: socket.socket, app: EmulatorApp, tls: TLSFiles | None) -> None:
     """Serve until SIGINT or SIGTERM (uvicorn installs the handlers on the main thread)."""
+    _freeze_imports()
     uvicorn.Server(_config(app, tls)).run(sockets=[sock])
 
 
@@ -124,6 +133,7 @@ def running_emulator(
         sock = bind_socket(host, port)
         stack.callback(sock.close)
         server = uvicorn.Server(_config(app, tls_files))
+        _freeze_imports()
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name="emulator")
         thread.start()
         deadline = time.monotonic() + 10

@@ -171,7 +171,7 @@ class EmulatorApp:
 
     def create(self, account_sid: str, conference_sid: str, fields: dict[str, Any]) -> Stream:
         self.validate(fields)
-        name = fields.get("Name")
+        name = fields.get("Name") or None  # an empty Name is no name: null, and never a duplicate
         try:
             return self.store.create(account_sid, conference_sid, name, self.clock.now(), fields)
         except DuplicateName:

@@ -1,0 +1,1 @@
+"""The conformance cases, as pytest tests: `pytest --pyargs conformance.cases [--conformance-...]`."""

@@ -1,0 +1,264 @@
+"""One small function per requirement, each tied to a rule id.
+
+A check returns `None` when it does not apply to the exchange, `PASS` when the rule held, or a
+`Failed` saying what was expected and what came back. The request itself is shown by the report.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import contract, rules
+from .exchange import NOT_JSON, Exchange
+
+
+@dataclass(frozen=True)
+class Failed:
+    expected: str
+    got: str
+
+
+PASS = "pass"
+Outcome = Failed | str | None
+
+
+@dataclass
+class CheckContext:
+    """What checks need beyond the exchange: the secrets to watch for and the sids seen so far."""
+
+    secrets: tuple[str, ...]
+    seen_sids: set[str]
+
+
+CheckFn = Callable[[Exchange, CheckContext], Outcome]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(rule_id: str) -> Callable[[CheckFn], CheckFn]:
+    rules.get(rule_id)  # an unknown id is a programming error, caught at import
+
+    def register(fn: CheckFn) -> CheckFn:
+        CHECKS[rule_id] = fn
+        return fn
+
+    return register
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _got(ex: Exchange) -> str:
+    return f"{ex.status} {_short(ex.response_text)}"
+
+
+def _ok_body(ex: Exchange) -> dict | None:
+    """The 200 body, when there is one to inspect."""
+    return ex.json if ex.status == 200 and isinstance(ex.json, dict) else None
+
+
+# --- robustness ----------------------------------------------------------------------------
+@check("no-server-error")
+def no_server_error(ex: Exchange, ctx: CheckContext) -> Outcome:
+    return PASS if ex.status < 500 else Failed("a status below 500", _got(ex))
+
+
+@check("status-documented")
+def status_documented(ex: Exchange, ctx: CheckContext) -> Outcome:
+    if ex.status >= 500:
+        return None  # reported by no-server-error
+    if ex.status in contract.DOCUMENTED_STATUSES:
+        return PASS
+    return Failed(f"one of {', '.join(map(str, contract.DOCUMENTED_STATUSES))}", _got(ex))
+
+
+@check("content-type-json")
+def content_type_json(ex: Exchange, ctx: CheckContext) -> Outcome:
+    if ex.status not in contract.DOCUMENTED_STATUSES:
+        return None
+    if ex.media_type == "application/json":
+        return PASS
+    return Failed("Content-Type: application/json", f"{ex.status} with Content-Type {ex.media_type or '(none)'!r}")
+
+
+# --- response bodies -----------------------------------------------------------------------
+@check("response-schema")
+def response_schema(ex: Exchange, ctx: CheckContext) -> Outcome:
+    if ex.status not in contract.DOCUMENTED_STATUSES:
+        return None
+    if ex.json is NOT_JSON:
+        return Failed(f"a JSON body for {ex.status}", _got(ex))
+    errors = contract.response_errors(ex.status, ex.json)
+    if not errors:
+        return PASS
+    return Failed(f"a body matching the documented {ex.status} schema", f"{ex.status}: {'; '.join(errors[:3])}")
+
+
+@check("errors-nonempty")
+def errors_nonempty(ex: Exchange, ctx: CheckContext) -> Outcome:
+    if ex.status != 422 or not isinstance(ex.json, dict) or not isinstance(ex.json.get("errors"), list):
+        return None
+    return PASS if ex.json["errors"] else Failed("at least one message in errors", _got(ex))
+
+
+def _echo(ex: Exchange, key: str, parameter: str) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or key not in body:
+        return None
+    sent = ex.path_parameters.get(parameter)
+    return PASS if body[key] == sent else Failed(f"{key} = {sent!r} (the path's {parameter})", repr(body[key]))
+
+
+@check("echo-account-sid")
+def echo_account_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
+    return _echo(ex, "account_sid", "AccountSid")
+
+
+@check("echo-conference-sid")
+def echo_conference_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
+    return _echo(ex, "conference_sid", "ConferenceSid")
+
+
+@check("echo-name")
+def echo_name(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or ex.sent_fields is None:
+        return None
+    if "name" not in body:
+        return Failed("a name key (the Name sent, or null)", "no name key")
+    sent = ex.sent_fields.get("Name")
+    allowed = [None, ""] if sent in (None, "") else [sent]
+    if body["name"] in allowed:
+        return PASS
+    return Failed("null" if sent in (None, "") else repr(sent), repr(body["name"]))
+
+
+@check("sid-fresh")
+def sid_fresh(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or not isinstance(body.get("sid"), str):
+        return None
+    sid = body["sid"]
+    try:
+        uuid.UUID(sid)
+    except ValueError:
+        return Failed("a UUID sid", repr(sid))
+    if sid in ctx.seen_sids:
+        return Failed("a sid not returned before in this run", f"{sid} again")
+    ctx.seen_sids.add(sid)
+    return PASS
+
+
+_RFC2822_GMT = re.compile(r"(GMT|UT|UTC|[+-]0000)$")
+
+
+@check("date-rfc2822")
+def date_rfc2822(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or "date_updated" not in body:
+        return None
+    value = body["date_updated"]
+    expected = "an RFC 2822 date in GMT, like 'Tue, 24 Nov 2026 14:02:00 GMT'"
+    if not isinstance(value, str):
+        return Failed(expected, repr(value))
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is None or not _RFC2822_GMT.search(value.strip()):
+        return Failed(expected, repr(value))
+    return PASS
+
+
+@check("uri-ends-with-sid")
+def uri_ends_with_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or not isinstance(body.get("uri"), str) or not isinstance(body.get("sid"), str):
+        return None
+    uri, sid = body["uri"], body["sid"]
+    if uri.endswith("/" + sid) or uri.endswith("/" + sid + ".json"):
+        return PASS
+    return Failed(f"a uri ending in /{sid} or /{sid}.json", repr(uri))
+
+
+@check("status-new")
+def status_new(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or "status" not in body:
+        return None
+    return PASS if body["status"] in ("queued", "in-progress") else Failed("queued or in-progress", repr(body["status"]))
+
+
+def _error_code(ex: Exchange, status: int, code: int) -> Outcome:
+    if ex.status != status or not isinstance(ex.json, dict):
+        return None
+    got = ex.json.get("code")
+    return PASS if got == code else Failed(f"code {code}", f"code {got!r}")
+
+
+@check("auth-error-code")
+def auth_error_code(ex: Exchange, ctx: CheckContext) -> Outcome:
+    return _error_code(ex, 401, 20003)
+
+
+@check("not-found-error-code")
+def not_found_error_code(ex: Exchange, ctx: CheckContext) -> Outcome:
+    return _error_code(ex, 404, 20404)
+
+
+# --- security --------------------------------------------------------------------------------
+def _watched_secrets(ex: Exchange, ctx: CheckContext) -> list[str]:
+    watched = [s for s in ctx.secrets if s]
+    token = (ex.sent_fields or {}).get("AuthorizationBearerToken")
+    if isinstance(token, str) and len(token) >= 8:
+        # a token the client also put in an echoed field (Name, a parameter) may rightly come back
+        others = [str(v) for k, v in (ex.sent_fields or {}).items() if k != "AuthorizationBearerToken"]
+        if not any(token in other for other in others):
+            watched.append(token)
+    return watched
+
+
+@check("no-secret-echo")
+def no_secret_echo(ex: Exchange, ctx: CheckContext) -> Outcome:
+    text = ex.response_text + "\n" + "\n".join(ex.response_headers.values())
+    leaked = [s for s in _watched_secrets(ex, ctx) if s in text]
+    if not leaked:
+        return PASS
+    return Failed("no credential or bearer token in the response", f"{ex.status} contains {len(leaked)} secret(s)")
+
+
+# --- the status the case's label expects ------------------------------------------------------
+def expected_status(ex: Exchange, ctx: CheckContext) -> tuple[str, Outcome] | None:
+    """The rule the exchange's expectation is about, and whether the status honoured it."""
+    exp = ex.expectation
+    if exp.kind == "valid":
+        rule_id = "accept-valid-json" if ex.encoding == "json" else "accept-valid-form"
+        outcome = PASS if ex.status == 200 else Failed(f"200 for {exp.reason or 'a valid request'}", _got(ex))
+        return rule_id, outcome
+    if exp.kind == "invalid":
+        rule = rules.get(exp.rule_ids[0])
+        statuses = sorted(rule.rejects_with or ())
+        if ex.status in statuses:
+            return rule.id, PASS
+        return rule.id, Failed(f"{' or '.join(map(str, statuses))} for {exp.reason}", _got(ex))
+    return None
+
+
+RESPONSE_CHECKS: tuple[tuple[str, CheckFn], ...] = tuple(CHECKS.items())
+
+
+def evaluate(ex: Exchange, ctx: CheckContext) -> list[tuple[str, Outcome]]:
+    """Every applicable rule and its outcome for one exchange."""
+    results = []
+    labelled = expected_status(ex, ctx)
+    if labelled is not None:
+        results.append(labelled)
+    for rule_id, fn in RESPONSE_CHECKS:
+        outcome = fn(ex, ctx)
+        if outcome is not None:
+            results.append((rule_id, outcome))
+    return results

@@ -1,0 +1,63 @@
+"""One request sent and its answer, with what the suite expected of it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+NOT_JSON = object()
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a request should get. `kind`: 'valid', 'invalid' (breaks `rule_ids`) or 'schema-negative'
+    (Schemathesis negated the schema; whether it is invalid on the wire is decided by its check)."""
+
+    kind: str
+    rule_ids: tuple[str, ...] = ()
+    source: str = "strategies"
+    reason: str = ""
+
+
+@dataclass
+class Exchange:
+    expectation: Expectation
+    method: str
+    url: str
+    path_parameters: dict[str, str]
+    request_headers: dict[str, str]
+    request_body: bytes
+    content_type: str | None
+    sent_fields: dict[str, Any] | None
+    """The body fields as sent (strings on a form), when the body is an object."""
+    status: int
+    response_headers: dict[str, str]
+    response_body: bytes
+    elapsed: float
+    seed: int | None = None
+    case: Any = field(default=None, repr=False)
+    response: Any = field(default=None, repr=False)
+    _json: Any = field(default=None, repr=False)
+
+    @property
+    def encoding(self) -> str:
+        return "json" if (self.content_type or "").startswith("application/json") else "form"
+
+    @property
+    def json(self) -> Any:
+        """The response body parsed as JSON, or `NOT_JSON`."""
+        if self._json is None:
+            try:
+                self._json = json.loads(self.response_body)
+            except (ValueError, UnicodeDecodeError):
+                self._json = NOT_JSON
+        return self._json
+
+    @property
+    def response_text(self) -> str:
+        return self.response_body.decode("utf-8", "replace")
+
+    @property
+    def media_type(self) -> str:
+        return self.response_headers.get("content-type", "").split(";", 1)[0].strip().lower()

@@ -1,0 +1,96 @@
+"""Driving Hypothesis for the packaged cases: a budget, a seed, and a verdict per test.
+
+Failures are recorded, not raised, while examples run, so that every example of the budget is
+sent and counted; the test then fails once, naming each MUST rule that failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import pytest
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+from schemathesis.generation import GenerationMode
+
+from . import rules, st_schema
+from .checks import Failed
+from .runner import Runner, TargetUnreachable
+
+_QUIET_HEALTH = list(HealthCheck)
+
+
+def verdict(failures: Iterable[tuple[str, Failed]]) -> None:
+    """Fail the current test if any MUST rule failed; SHOULD failures are warnings in the report."""
+    must = {}
+    for rule_id, failed in failures:
+        if rules.get(rule_id).level is rules.Level.MUST and rule_id not in must:
+            must[rule_id] = failed
+    if must:
+        lines = [f"{rule_id}: expected {f.expected}; got {f.got}" for rule_id, f in must.items()]
+        pytest.fail("MUST rules failed:\n" + "\n".join(lines), pytrace=False)
+
+
+class Explorer:
+    def __init__(self, runner: Runner, *, max_examples: int, seed_value: int) -> None:
+        self.runner = runner
+        self.max_examples = max_examples
+        self.seed = seed_value
+
+    def _given(self, strategy: st.SearchStrategy, body: Callable, examples: int | None = None) -> None:
+        test = given(strategy)(body)
+        test = settings(max_examples=examples or self.max_examples, deadline=None, database=None,
+                        suppress_health_check=_QUIET_HEALTH, print_blob=False)(test)
+        seed(self.seed)(test)()
+
+    def _collect(self, send: Callable) -> Callable:
+        failures: list = []
+
+        def body(value) -> None:
+            try:
+                failures.extend(send(value))
+            except TargetUnreachable as exc:
+                self.runner.results.record_problem(str(exc))
+                pytest.exit(f"conformance: {exc}", returncode=2)
+
+        body.failures = failures
+        return body
+
+    def explore(self, strategy: st.SearchStrategy) -> None:
+        """Send every example of a strategy of `StreamRequest`s and judge it."""
+        body = self._collect(self.runner.exchange)
+        self._given(strategy, body)
+        verdict(body.failures)
+
+    def explore_schemathesis(self, mode: str) -> None:
+        """Schemathesis's fuzzing phase over the operation, positive or negative, form and JSON."""
+        generation_mode = st_schema.MODES[mode]
+        schema = self.runner.positive_schema if generation_mode is GenerationMode.POSITIVE else self.runner.schema
+        operation = st_schema.operation(schema)
+        strategy = st.one_of([
+            operation.as_strategy(generation_mode, media_type=media_type,
+                                  path_parameters={"AccountSid": self.runner.target.account_sid,
+                                                   "ConferenceSid": self.runner.target.conference_sid},
+                                  headers={"Authorization": self.runner.target.basic_header})
+            for media_type in (st_schema.FORM, st_schema.JSON)
+        ])
+        body = self._collect(lambda case: self.runner.exchange_case(case, f"schemathesis:fuzzing:{mode}"))
+        self._given(strategy, body)
+        verdict(body.failures)
+
+    def run_coverage(self) -> None:
+        """Schemathesis's coverage phase (boundary and missing-value cases), POST only."""
+        failures = []
+        for schema, modes in ((self.runner.positive_schema, [GenerationMode.POSITIVE]),
+                              (self.runner.schema, [GenerationMode.NEGATIVE])):
+            operation = st_schema.operation(schema)
+            config = schema.config.generation_for(operation=operation, phase="coverage")
+            for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
+                if case.method.upper() != "POST" or case.media_type not in (st_schema.FORM, st_schema.JSON):
+                    continue  # other methods and media types are probes the contract says nothing about
+                try:
+                    failures.extend(self.runner.exchange_case(case, "schemathesis:coverage"))
+                except TargetUnreachable as exc:
+                    self.runner.results.record_problem(str(exc))
+                    pytest.exit(f"conformance: {exc}", returncode=2)
+        verdict(failures)

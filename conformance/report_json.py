@@ -1,0 +1,55 @@
+"""`results.json`: the machine-readable report, one entry per requirement."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import __version__, contract
+from .summary import verdict_line
+
+
+def _iso(timestamp: float | None) -> str | None:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
+
+
+def report_dict(state) -> dict:
+    results = state.results
+    return {
+        "suite_version": __version__,
+        "target": {"base_url": state.target.base_url, "embedded_emulator": state.target.is_emulator},
+        "spec_sha256": contract.spec_sha256(),
+        "seed": state.seed,
+        "max_examples": state.settings.max_examples,
+        "started": _iso(state.started),
+        "finished": _iso(state.finished),
+        "interrupted": state.interrupted,
+        "exit_code": results.exit_code(),
+        "verdict": verdict_line(state),
+        "problems": list(results.problems),
+        "requests": results.requests,
+        "requirements": [
+            {
+                "id": r.rule.id,
+                "level": r.rule.level.value,
+                "area": r.rule.area.value,
+                "title": r.rule.title,
+                "basis": r.rule.basis,
+                "status": r.status,
+                "passed": r.passed,
+                "failed": r.failed,
+                "examples": [e.as_dict() for e in r.examples],
+            }
+            for r in results.by_rule.values()
+        ],
+        "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
+                             for area, c in results.statuses_by_area.items()},
+        "ledger": [{"account_sid": a, "conference_sid": c, "sid": s} for a, c, s in state.runner.created],
+    }
+
+
+def write_json(state, directory: Path) -> Path:
+    path = directory / "results.json"
+    path.write_text(json.dumps(report_dict(state), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,122 @@
+"""Everything a run observed, per rule: counts, the smallest failing examples, and traffic figures."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import rules
+from .checks import PASS, Failed, Outcome
+from .exchange import Exchange
+from .redact import curl_command, safe_body, scrub
+
+KEPT_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Example:
+    rule_id: str
+    expected: str
+    got: str
+    reason: str
+    source: str
+    method: str
+    url: str
+    request_body: str
+    status: int
+    response_body: str
+    curl: str
+    seed: int | None
+    size: int
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "size"}
+
+
+@dataclass
+class RuleResult:
+    rule: rules.Rule
+    passed: int = 0
+    failed: int = 0
+    examples: list[Example] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        if self.failed:
+            return "FAIL" if self.rule.level is rules.Level.MUST else "WARN"
+        return "PASS" if self.passed else "SKIP"
+
+
+class Results:
+    """Thread-safe: the concurrency probes record from several threads."""
+
+    def __init__(self, *, secrets: tuple[str, ...], basic_header: str) -> None:
+        self._lock = threading.Lock()
+        self._secrets = secrets
+        self._basic_header = basic_header
+        self.by_rule: dict[str, RuleResult] = {rule_id: RuleResult(rule) for rule_id, rule in rules.RULES.items()}
+        self.requests = 0
+        self.statuses_by_area: dict[str, Counter] = {}
+        self.latencies_ms: list[float] = []
+        self.problems: list[str] = []
+        """Reasons the run could not be made (target gone, credentials refused): exit 2."""
+
+    def record(self, ex: Exchange, outcomes: list[tuple[str, Outcome]], *, traffic: bool = True
+               ) -> list[tuple[str, Failed]]:
+        """Count the exchange (unless `traffic` is False: a verdict about one already counted)."""
+        failures = []
+        with self._lock:
+            if traffic:
+                self.requests += 1
+                self.latencies_ms.append(ex.elapsed * 1000)
+                self.statuses_by_area.setdefault(self._area(ex), Counter())[ex.status] += 1
+            for rule_id, outcome in outcomes:
+                result = self.by_rule[rule_id]
+                if outcome == PASS:
+                    result.passed += 1
+                elif isinstance(outcome, Failed):
+                    result.failed += 1
+                    failures.append((rule_id, outcome))
+                    self._keep(result, ex, outcome)
+        return failures
+
+    def _area(self, ex: Exchange) -> str:
+        ids = ex.expectation.rule_ids
+        if ids:
+            return rules.get(ids[0]).area.value
+        return "validation" if ex.expectation.kind == "schema-negative" else "valid requests"
+
+    def _keep(self, result: RuleResult, ex: Exchange, failed: Failed) -> None:
+        body = safe_body(ex, self._secrets)
+        example = Example(
+            rule_id=result.rule.id,
+            expected=failed.expected,
+            got=scrub(failed.got, self._secrets),
+            reason=ex.expectation.reason,
+            source=ex.expectation.source,
+            method=ex.method,
+            url=ex.url,
+            request_body=body,
+            status=ex.status,
+            response_body=scrub(ex.response_text[:2000], self._secrets),
+            curl=curl_command(ex, basic_header=self._basic_header, secrets=self._secrets),
+            seed=ex.seed,
+            size=len(body) + len(ex.url),
+        )
+        result.examples.append(example)
+        result.examples.sort(key=lambda e: e.size)
+        del result.examples[KEPT_EXAMPLES:]
+
+    def record_problem(self, message: str) -> None:
+        with self._lock:
+            self.problems.append(message)
+
+    @property
+    def must_failed(self) -> list[RuleResult]:
+        return [r for r in self.by_rule.values() if r.status == "FAIL"]
+
+    def exit_code(self) -> int:
+        if self.problems:
+            return 2
+        return 1 if self.must_failed else 0

@@ -1,0 +1,167 @@
+"""Sending cases through Schemathesis and judging the answers.
+
+Both sources go through one path: a labelled `StreamRequest` becomes a Schemathesis `Case`, and
+Schemathesis's own cases get the target's path parameters and credentials; each is sent with
+`Case.call` on one keep-alive session, and the answer is checked rule by rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import secrets as secrets_module
+from urllib.parse import parse_qsl
+
+import requests
+from schemathesis import Case
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import negative_data_rejection
+
+from . import checks, st_schema
+from .exchange import Exchange, Expectation
+from .results import Results
+from .target import Target
+from strategies import StreamRequest
+
+TIMEOUT_SECONDS = 30
+
+
+class TargetUnreachable(Exception):
+    """The target did not answer (refused, reset, timed out): not a conformance finding."""
+
+
+def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
+    if not body:
+        return {}
+    try:
+        if (content_type or "").startswith("application/json"):
+            data = json.loads(body)
+            return data if isinstance(data, dict) else None
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _form_ready(value):
+    """Booleans as SignalWire's form reads them; `requests` would send Python's `True`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class Runner:
+    def __init__(self, target: Target, results: Results, *, seed: int | None = None) -> None:
+        self.target = target
+        self.results = results
+        self.seed = seed
+        self.schema = st_schema.load(target.base_url)
+        self.positive_schema = st_schema.load(target.base_url, positive=True)
+        self.operation = st_schema.operation(self.schema)
+        self.session = requests.Session()
+        self.check_context = checks.CheckContext(secrets=target.secrets, seen_sids=set())
+        self.run_tag = "cf" + secrets_module.token_hex(3)
+        self._counter = itertools.count(1)
+        self.created: list[tuple[str, str, str]] = []
+        """(account, conference, sid) of every stream the run created: the ledger."""
+
+    def name_prefix(self) -> str:
+        return f"{self.run_tag}-{next(self._counter)}-"
+
+    # --- building cases --------------------------------------------------------------------
+    def case_for(self, request: StreamRequest) -> Case:
+        request = request.with_name_prefix(self.name_prefix())
+        headers = {"Accept": "application/json"}
+        authorization = self.target.authorization_for(request)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        body = request.to_json() if request.encoding == "json" else request.to_form()
+        return self.schema.make_case(
+            operation=self.operation,
+            path_parameters=self.target.path_parameters_for(request),
+            headers=headers,
+            body=body,
+            media_type=request.content_type,
+        )
+
+    def adopt(self, case: Case) -> Case:
+        """A Schemathesis-generated case, pointed at the target with its credentials."""
+        case.path_parameters = {"AccountSid": self.target.account_sid, "ConferenceSid": self.target.conference_sid}
+        case.headers = {**(case.headers or {}), "Authorization": self.target.basic_header}
+        if isinstance(case.body, dict):
+            body = dict(case.body)
+            if isinstance(body.get("Name"), str):
+                body["Name"] = self.name_prefix() + body["Name"]
+            if case.media_type == st_schema.FORM:
+                body = {k: _form_ready(v) for k, v in body.items()}
+            case.body = body
+        return case
+
+    # --- sending and judging ---------------------------------------------------------------
+    def send(self, case: Case, expectation: Expectation) -> Exchange:
+        try:
+            response = case.call(session=self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise TargetUnreachable(f"{self.target.base_url} did not answer: {type(exc).__name__}") from None
+        prepared = response.request
+        body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
+        content_type = prepared.headers.get("Content-Type")
+        exchange = Exchange(
+            expectation=expectation,
+            method=prepared.method,
+            url=prepared.url,
+            path_parameters=dict(case.path_parameters or {}),
+            request_headers=dict(prepared.headers),
+            request_body=body,
+            content_type=content_type,
+            sent_fields=_sent_fields(content_type, body),
+            status=response.status_code,
+            response_headers={k: ", ".join(v) for k, v in response.headers.items()},
+            response_body=response.content or b"",
+            elapsed=response.elapsed,
+            seed=self.seed,
+            case=case,
+            response=response,
+        )
+        if exchange.status == 200 and isinstance(exchange.json, dict) and isinstance(exchange.json.get("sid"), str):
+            self.created.append((exchange.path_parameters.get("AccountSid", ""),
+                                 exchange.path_parameters.get("ConferenceSid", ""), exchange.json["sid"]))
+        return exchange
+
+    def judge(self, exchange: Exchange) -> list[tuple[str, checks.Failed]]:
+        outcomes = checks.evaluate(exchange, self.check_context)
+        if exchange.expectation.kind == "schema-negative":
+            outcomes.append(("schema-negative-rejected", self._stock_negative_check(exchange)))
+        return self.results.record(exchange, outcomes)
+
+    def _stock_negative_check(self, exchange: Exchange) -> checks.Outcome:
+        """Schemathesis's own check, which knows what its negation was and reads the body as sent."""
+        try:
+            exchange.case.validate_response(exchange.response, checks=[negative_data_rejection])
+        except FailureGroup as group:
+            return checks.Failed("a 4xx for a body that breaks the schema as sent",
+                                 f"{exchange.status}: {group.exceptions[0].title}")
+        return checks.PASS
+
+    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
+        kind = "valid" if request.is_valid else "invalid"
+        expectation = Expectation(kind, request.rule_ids, "strategies", request.reason)
+        return self.judge(self.send(self.case_for(request), expectation))
+
+    def exchange_case(self, case: Case, source: str) -> list[tuple[str, checks.Failed]]:
+        mode = case.meta.generation.mode if case.meta else None
+        positive = mode is not None and mode.is_positive
+        expectation = Expectation("valid" if positive else "schema-negative", (), source,
+                                  "a Schemathesis case valid under the contract" if positive
+                                  else "a Schemathesis case that breaks the schema")
+        return self.judge(self.send(self.adopt(case), expectation))
+
+    def stop_stream(self, account_sid: str, conference_sid: str, sid: str) -> int | None:
+        """SignalWire's Update a Conference Stream with Status=stopped; the status, or None if unreachable."""
+        url = f"{self.target.streams_url(account_sid, conference_sid)}/{sid}"
+        try:
+            response = self.session.post(url, data={"Status": "stopped"}, timeout=TIMEOUT_SECONDS,
+                                         headers={"Authorization": self.target.basic_header},
+                                         verify=self.target.verify)
+        except (requests.ConnectionError, requests.Timeout):
+            return None
+        return response.status_code

@@ -1,0 +1,60 @@
+"""The document as Schemathesis should see it: the published one, with the contract's decisions.
+
+The bundled YAML stays as published. This module derives, in memory, the stricter document the
+suite's Schemathesis cases are generated from:
+- the body is form-urlencoded (what the operation's header and every SDK send) and JSON;
+- for positive generation only: `Url` matches a narrow absolute-wss pattern, `StatusCallback` an
+  http(s) one, and no undocumented property is drawn, so that every positive case is valid under
+  the contract's decisions. Negative generation negates the published schema as it stands: a
+  negated narrow pattern would still be a valid URL, and the contract takes no position on
+  unknown fields;
+- `Authorization` is not a header parameter to fuzz: it is the security scheme, filled in with
+  the target's credentials (fuzzing it only produces 401s that say nothing about the body).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+import schemathesis
+from schemathesis.generation import GenerationMode
+
+from . import contract
+
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+# Schemathesis generates from these with Hypothesis' `from_regex`; kept narrow so that every
+# match is a URL any conforming server accepts (no IDN, no IPv6: the strategies cover those).
+WSS_URL_PATTERN = r"^wss://[a-z][a-z0-9]{0,15}(\.[a-z][a-z0-9]{0,15}){1,2}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9_-]{1,12}){0,3}$"
+CALLBACK_URL_PATTERN = r"^https?://[a-z][a-z0-9]{0,15}(\.[a-z][a-z0-9]{0,15}){1,2}(/[A-Za-z0-9_-]{1,12}){0,3}$"
+
+
+@cache
+def strict_document(positive: bool = False) -> dict[str, Any]:
+    doc = copy.deepcopy(contract.document())
+    operation = doc["paths"][contract.OPERATION_PATH]["post"]
+    operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "Authorization"]
+    operation["security"] = [{"SignalWireBasicAuth": []}]
+    body_schema = operation["requestBody"]["content"][JSON]["schema"]
+    operation["requestBody"] = {"required": True, "content": {FORM: {"schema": body_schema}, JSON: {"schema": body_schema}}}
+    if positive:
+        request = doc["components"]["schemas"]["CreateConferenceStreamRequest"]
+        request["properties"]["Url"]["pattern"] = WSS_URL_PATTERN
+        request["properties"]["StatusCallback"]["pattern"] = CALLBACK_URL_PATTERN
+        request["additionalProperties"] = False
+    return doc
+
+
+def load(base_url: str, *, positive: bool = False) -> schemathesis.BaseSchema:
+    schema = schemathesis.openapi.from_dict(strict_document(positive))
+    schema.config.update(base_url=base_url)
+    return schema
+
+
+def operation(schema: schemathesis.BaseSchema) -> schemathesis.APIOperation:
+    return schema[contract.OPERATION_PATH]["POST"]
+
+
+MODES = {"positive": GenerationMode.POSITIVE, "negative": GenerationMode.NEGATIVE}

@@ -1,0 +1,45 @@
+"""The console summary: one line per requirement, and under each failure its smallest request."""
+
+from __future__ import annotations
+
+from . import rules
+
+_ORDER = {"FAIL": 0, "WARN": 1, "PASS": 2, "SKIP": 3}
+
+
+def verdict_line(state) -> str:
+    results = state.results
+    if results.problems:
+        return f"RUN NOT MADE: {results.problems[0]}"
+    failed = results.must_failed
+    if failed:
+        return f"NOT CONFORMANT: {len(failed)} MUST requirement(s) failed"
+    suffix = " (interrupted: partial run)" if state.interrupted else ""
+    return f"CONFORMANT: every MUST requirement held{suffix}"
+
+
+def summary_lines(state) -> list[str]:
+    results = state.results
+    elapsed = (state.finished or state.started) - state.started
+    lines = [
+        f"target {state.target.base_url}{' (embedded emulator)' if state.target.is_emulator else ''}",
+        f"{results.requests} requests in {elapsed:.1f}s, seed {state.seed}, "
+        f"{state.settings.max_examples} examples per test",
+        "",
+    ]
+    ordered = sorted(results.by_rule.values(), key=lambda r: (_ORDER[r.status], r.rule.area.value, r.rule.id))
+    width = max(len(r.rule.id) for r in ordered)
+    for result in ordered:
+        level = "MUST  " if result.rule.level is rules.Level.MUST else "SHOULD"
+        counts = f"{result.passed} ok" + (f", {result.failed} failed" if result.failed else "")
+        lines.append(f"  {result.status:<4}  {level}  {result.rule.id:<{width}}  {counts:<18} {result.rule.title}")
+        if result.status in ("FAIL", "WARN") and result.examples:
+            example = result.examples[0]
+            lines.append(f"          expected {example.expected}")
+            lines.append(f"          got      {example.got}")
+            lines.append(f"          request  ({example.reason}) {example.curl}")
+    lines += ["", verdict_line(state)]
+    paths = getattr(state, "report_paths", None)
+    if paths:
+        lines.append("reports: " + ", ".join(str(p) for p in paths))
+    return lines

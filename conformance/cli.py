@@ -1,4 +1,4 @@
-"""`conformance run | emulate | replay`: argument parsing and exit codes, nothing else."""
+"""`conformance run | emulate`: argument parsing and exit codes, nothing else."""
 
 from __future__ import annotations
 
@@ -37,10 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
     _add(emulate, EMULATE_OPTIONS)
     emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
-    replay = commands.add_parser("replay", help="re-send one request from a report and print the answer")
-    replay.add_argument("request", metavar="REQUEST", help="the request, as printed in a report (JSON)")
-    _add(replay, tuple(o for o in TARGET_OPTIONS if o.name in {"base_url", "space", "project_id", "api_token",
-                                                                 "ca_file"}))
     return parser
 
 
@@ -51,10 +47,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .emulate_command import emulate
 
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls)
-        if args.command == "replay":
-            from .replay import replay
-
-            return replay(args.request, resolve(TARGET_OPTIONS, vars(args)))
         from .run_command import run
 
         return run(resolve(TARGET_OPTIONS, vars(args)), quiet=args.quiet)

@@ -15,6 +15,7 @@ from schemathesis.generation import GenerationMode
 
 from . import rules, st_schema
 from .checks import Failed
+from .minimize import minimize
 from .runner import Runner, TargetUnreachable
 
 _QUIET_HEALTH = list(HealthCheck)
@@ -58,7 +59,17 @@ class Explorer:
 
     def explore(self, strategy: st.SearchStrategy) -> None:
         """Send every example of a strategy of `StreamRequest`s and judge it."""
-        body = self._collect(self.runner.exchange)
+        minimized: set[str] = set()
+
+        def send(request):
+            failures = self.runner.exchange(request)
+            for rule_id, _ in failures:
+                if rule_id not in minimized:
+                    minimized.add(rule_id)
+                    minimize(self.runner, request, rule_id)
+            return failures
+
+        body = self._collect(send)
         self._given(strategy, body)
         verdict(body.failures)
 

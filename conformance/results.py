@@ -108,6 +108,11 @@ class Results:
         result.examples.sort(key=lambda e: e.size)
         del result.examples[KEPT_EXAMPLES:]
 
+    def add_example(self, rule_id: str, ex: Exchange, failed: Failed) -> None:
+        """A further failing example of a rule, already counted (a minimized reproduction)."""
+        with self._lock:
+            self._keep(self.by_rule[rule_id], ex, failed)
+
     def record_problem(self, message: str) -> None:
         with self._lock:
             self.problems.append(message)

@@ -142,10 +142,13 @@ class Runner:
                                  f"{exchange.status}: {group.exceptions[0].title}")
         return checks.PASS
 
-    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
+    @staticmethod
+    def expectation_for(request: StreamRequest) -> Expectation:
         kind = "valid" if request.is_valid else "invalid"
-        expectation = Expectation(kind, request.rule_ids, "strategies", request.reason)
-        return self.judge(self.send(self.case_for(request), expectation))
+        return Expectation(kind, request.rule_ids, "strategies", request.reason)
+
+    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
+        return self.judge(self.send(self.case_for(request), self.expectation_for(request)))
 
     def exchange_case(self, case: Case, source: str) -> list[tuple[str, checks.Failed]]:
         mode = case.meta.generation.mode if case.meta else None

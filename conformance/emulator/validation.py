@@ -51,6 +51,8 @@ def _absolute_url_problem(field: str, value: str, schemes: tuple[str, ...]) -> s
         return f"{field} must have a host"
     except uri_errors.ValidationError:
         return f"{field} is not a valid URL"
+    if not uri.host or uri.host == "[]":  # rfc3986 takes `wss://:443/` and `wss://@/` to have a host
+        return f"{field} must have a host"
     return None
 
 

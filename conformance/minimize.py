@@ -1,0 +1,57 @@
+"""A short reproduction for a failure: drop optional fields while the same rule still fails.
+
+Hypothesis does not shrink here (the suite records failures instead of raising, so that every
+example of the budget is sent and counted); this greedy pass, at most a few requests per failing
+rule, gives the report a request a person can read. The fields a label's rule is about are
+never dropped, or the request would stop breaking it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from strategies import StreamRequest
+
+from . import checks
+from .runner import Runner
+
+_PARAM = re.compile(r"^Parameter\d+\.(Name|Value)$")
+_RULE_FIELDS = {
+    "track": "Track", "callback-method": "StatusCallbackMethod", "codec": "StreamCodec",
+    "status-callback-url": "StatusCallback", "stream-realtime-boolean": "StreamRealTime", "url": "Url",
+}
+MAX_TRIES = 12
+
+
+def _protected(request: StreamRequest) -> set[str]:
+    keep = {"Url"}
+    for rule_id in request.rule_ids:
+        for prefix, field in _RULE_FIELDS.items():
+            if rule_id.startswith(prefix):
+                keep.add(field)
+        if rule_id == "custom-params-max":
+            keep |= {k for k in request.fields if _PARAM.match(k)}
+    return keep
+
+
+def _groups(request: StreamRequest) -> list[list[str]]:
+    protected = _protected(request)
+    params = [k for k in request.fields if _PARAM.match(k) and k not in protected]
+    others = [[k] for k in request.fields if not _PARAM.match(k) and k not in protected]
+    return ([params] if params else []) + others
+
+
+def minimize(runner: Runner, request: StreamRequest, rule_id: str) -> None:
+    """Record, as an example of `rule_id`, the smallest variant of `request` that still fails it."""
+    current, tries = request, 0
+    for group in _groups(request):
+        if tries >= MAX_TRIES:
+            break
+        candidate = replace(current, fields={k: v for k, v in current.fields.items() if k not in group})
+        tries += 1
+        exchange = runner.send(runner.case_for(candidate), runner.expectation_for(candidate))
+        failed = dict(checks.evaluate(exchange, runner.check_context)).get(rule_id)
+        if isinstance(failed, checks.Failed):
+            current = candidate
+            runner.results.add_example(rule_id, exchange, failed)

@@ -1,0 +1,67 @@
+"""`conformance run`: the packaged cases through pytest, in-process, with a live progress display."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+
+from .options import run_settings
+from .plugin import SETTINGS_KEY, STATE_KEY
+from .summary import summary_lines
+
+_CASES_DIR = os.path.join(os.path.dirname(__file__), "cases")
+
+
+class _CliPlugin:
+    """Hands the checked settings to the plugin (no secret on pytest's argv) and shows progress."""
+
+    def __init__(self, settings, *, quiet: bool) -> None:
+        self.settings = settings
+        self.quiet = quiet
+        self.config = None
+        self.total = 0
+        self.done = 0
+        self.started = time.monotonic()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+        config.stash[SETTINGS_KEY] = self.settings
+
+    def pytest_collection_modifyitems(self, items) -> None:
+        self.total = len(items)
+        if not self.quiet:
+            print(f"conformance: {self.total} cases", flush=True)
+
+    def pytest_runtest_logreport(self, report) -> None:
+        if self.quiet or report.when != "call" and not (report.when == "setup" and report.failed):
+            return
+        self.done += 1
+        state = self.config.stash.get(STATE_KEY, None)
+        sent = state.results.requests if state is not None and state.results is not None else 0
+        mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[report.outcome]
+        name = report.nodeid.split("::", 1)[-1]
+        print(f"  [{self.done:>2}/{self.total}] {mark} {name:<48} {sent:>6} requests  "
+              f"{time.monotonic() - self.started:5.1f}s", flush=True)
+
+
+def run(values: dict, *, quiet: bool = False) -> int:
+    settings = run_settings(values)
+    plugin = _CliPlugin(settings, quiet=quiet)
+    # -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
+    # change what the suite runs; -p no:terminal: the live lines and the summary are the output.
+    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-p", "no:cacheprovider", "-p", "no:terminal",
+            ]
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        args += ["-p", "conformance.plugin"]  # otherwise the pytest11 entry point has loaded it
+    code = pytest.main(args, plugins=[plugin])
+    state = plugin.config.stash.get(STATE_KEY, None) if plugin.config else None
+    if state is None or state.results is None:
+        print(f"conformance: the run could not start (pytest exit {int(code)})", file=sys.stderr)
+        return 2
+    print("\n".join([""] + summary_lines(state)), flush=True)
+    if code == pytest.ExitCode.INTERRUPTED:
+        return 130 if not state.results.problems else 2
+    return state.results.exit_code()

@@ -56,3 +56,8 @@ def run_suite(args: list[str], env: dict, report_dir: Path, timeout: int = 300) 
 
 def statuses(report: dict) -> dict[str, str]:
     return {r["id"]: r["status"] for r in report["requirements"]}
+
+
+@pytest.fixture(scope="session")
+def session_for(emulator):
+    return requests.Session()

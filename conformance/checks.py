@@ -190,7 +190,9 @@ def status_new(ex: Exchange, ctx: CheckContext) -> Outcome:
     body = _ok_body(ex)
     if body is None or "status" not in body:
         return None
-    return PASS if body["status"] in ("queued", "in-progress") else Failed("queued or in-progress", repr(body["status"]))
+    if body["status"] in ("queued", "in-progress"):
+        return PASS
+    return Failed("queued or in-progress", repr(body["status"]))
 
 
 def _error_code(ex: Exchange, status: int, code: int) -> Outcome:

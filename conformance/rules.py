@@ -9,15 +9,15 @@ checked on responses.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     MUST = "MUST"
     SHOULD = "SHOULD"
 
 
-class Area(str, Enum):
+class Area(StrEnum):
     AUTH = "auth"
     VALIDATION = "validation"
     RESPONSE = "response body"

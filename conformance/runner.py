@@ -17,11 +17,12 @@ from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from strategies import StreamRequest
+
 from . import checks, st_schema
 from .exchange import Exchange, Expectation
 from .results import Results
 from .target import Target
-from strategies import StreamRequest
 
 TIMEOUT_SECONDS = 30
 

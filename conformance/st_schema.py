@@ -38,7 +38,10 @@ def strict_document(positive: bool = False) -> dict[str, Any]:
     operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "Authorization"]
     operation["security"] = [{"SignalWireBasicAuth": []}]
     body_schema = operation["requestBody"]["content"][JSON]["schema"]
-    operation["requestBody"] = {"required": True, "content": {FORM: {"schema": body_schema}, JSON: {"schema": body_schema}}}
+    operation["requestBody"] = {
+        "required": True,
+        "content": {FORM: {"schema": body_schema}, JSON: {"schema": body_schema}},
+    }
     if positive:
         request = doc["components"]["schemas"]["CreateConferenceStreamRequest"]
         request["properties"]["Url"]["pattern"] = WSS_URL_PATTERN

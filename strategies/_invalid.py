@@ -46,7 +46,9 @@ def _outside_enum(field: str) -> st.SearchStrategy[str]:
 _URL_REQUIRED = st.sampled_from([None, ""])
 _URL_OTHER_SCHEME = st.one_of(
     absolute_urls(st.sampled_from(["ws", "http", "https", "ftp", "wsss", "tcp", "sip", "file"])),
-    st.sampled_from(["mailto:stream@example.com", "data:text/plain,hi", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"]),
+    st.sampled_from(
+        ["mailto:stream@example.com", "data:text/plain,hi", "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66"]
+    ),
 )
 _URL_NOT_ABSOLUTE = st.one_of(
     st.sampled_from(["/stream", "stream", "./stream", "../stream", "?q=1", "#frag", "wss:///path", "wss://",

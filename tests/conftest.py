@@ -44,7 +44,8 @@ def suite_env(running, **extra) -> dict:
     return env
 
 
-def run_suite(args: list[str], env: dict, report_dir: Path, timeout: int = 300) -> tuple[subprocess.CompletedProcess, dict | None]:
+def run_suite(args: list[str], env: dict, report_dir: Path, timeout: int = 300
+              ) -> tuple[subprocess.CompletedProcess, dict | None]:
     """`conformance run ARGS` in a child process; its result and its results.json (if written)."""
     proc = subprocess.run(
         [sys.executable, "-m", "conformance", "run", "--report-dir", str(report_dir), *args],

@@ -155,7 +155,8 @@ def test_bad_credentials_are_401(emulator, case):
 
 def test_lowercase_basic_scheme_is_accepted(emulator):
     header = _basic(emulator.project_id, emulator.api_token).replace("Basic", "basic")
-    assert requests.post(emulator.streams_url, data=VALID, headers={"Authorization": header}, timeout=10).status_code == 200
+    response = requests.post(emulator.streams_url, data=VALID, headers={"Authorization": header}, timeout=10)
+    assert response.status_code == 200
 
 
 def test_foreign_account_is_401(http, emulator):

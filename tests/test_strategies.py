@@ -121,5 +121,6 @@ def test_runs_are_reproducible_from_a_seed():
 def test_wire_rendering():
     request = StreamRequest(fields={"Url": "wss://h.example.com/a b", "StreamRealTime": True,
                                     "Parameter7.Name": "k", "Parameter7.Value": "ü"})
-    assert request.to_form() == b"Url=wss%3A%2F%2Fh.example.com%2Fa+b&StreamRealTime=true&Parameter7.Name=k&Parameter7.Value=%C3%BC"
+    assert request.to_form() == (b"Url=wss%3A%2F%2Fh.example.com%2Fa+b&StreamRealTime=true"
+                                 b"&Parameter7.Name=k&Parameter7.Value=%C3%BC")
     assert request.to_json()["StreamRealTime"] is True

@@ -2,8 +2,13 @@
 
 import pytest
 
-from strategies import BODY_RULE_IDS, REQUEST_LEVEL_RULE_IDS, invalid_stream_requests, request_level_cases
-from strategies import stream_requests
+from strategies import (
+    BODY_RULE_IDS,
+    REQUEST_LEVEL_RULE_IDS,
+    invalid_stream_requests,
+    request_level_cases,
+    stream_requests,
+)
 
 
 @pytest.mark.parametrize("encoding", ["form", "json"])

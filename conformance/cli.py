@@ -1,4 +1,4 @@
-"""`conformance run | emulate`: argument parsing and exit codes, nothing else."""
+"""`conformance run | emulate | replay`: argument parsing and exit codes, nothing else."""
 
 from __future__ import annotations
 
@@ -37,7 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
     _add(emulate, EMULATE_OPTIONS)
     emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
+    replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
+    replay.add_argument("report", metavar="REPORT", help="path to results.json")
+    replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
+    replay.add_argument("--example", type=int, default=0, help="which kept example (default: the smallest)")
+    _add(replay, tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS))
     return parser
+
+
+REPLAY_OPTIONS = {"base_url", "space", "project_id", "api_token", "ca_file"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .emulate_command import emulate
 
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls)
+        if args.command == "replay":
+            from .replay import replay
+
+            values = resolve(tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS), vars(args))
+            return replay(args.report, args.rule, args.example, values)
         from .run_command import run
 
         return run(resolve(TARGET_OPTIONS, vars(args)), quiet=args.quiet)

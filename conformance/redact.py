@@ -42,6 +42,19 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+def bearer_token(ex: Exchange) -> str | None:
+    token = (ex.sent_fields or {}).get("AuthorizationBearerToken")
+    return token if isinstance(token, str) and token else None
+
+
+def scrub_exchange_text(text: str, ex: Exchange, secrets: tuple[str, ...]) -> str:
+    """`scrub`, and the exchange's own bearer token replaced by the placeholder, wherever it is echoed."""
+    token = bearer_token(ex)
+    if token and len(token) >= 4:
+        text = text.replace(token, BEARER_PLACEHOLDER)
+    return scrub(text, secrets)
+
+
 def curl_command(ex: Exchange, *, basic_header: str, secrets: tuple[str, ...] = ()) -> str:
     parts = ["curl", "-sS", "-X", ex.method, shlex.quote(ex.url)]
     auth = ex.request_headers.get("Authorization")

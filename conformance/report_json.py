@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__, contract
+from .replay import replay_command
 from .summary import verdict_line
 
 
@@ -24,6 +25,7 @@ def report_dict(state) -> dict:
         "max_examples": state.settings.max_examples,
         "started": _iso(state.started),
         "finished": _iso(state.finished),
+        "duration_s": round((state.finished or state.started) - state.started, 3),
         "interrupted": state.interrupted,
         "exit_code": results.exit_code(),
         "verdict": verdict_line(state),
@@ -39,7 +41,8 @@ def report_dict(state) -> dict:
                 "status": r.status,
                 "passed": r.passed,
                 "failed": r.failed,
-                "examples": [e.as_dict() for e in r.examples],
+                "examples": [{**e.as_dict(), "replay": replay_command(state, r.rule.id, i)}
+                             for i, e in enumerate(r.examples)],
             }
             for r in results.by_rule.values()
         ],
@@ -49,7 +52,7 @@ def report_dict(state) -> dict:
     }
 
 
-def write_json(state, directory: Path) -> Path:
+def write_json(report: dict, directory: Path) -> Path:
     path = directory / "results.json"
-    path.write_text(json.dumps(report_dict(state), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -1,13 +1,26 @@
-"""Writing the run's reports into the report folder."""
+"""Writing the run's reports: results.json, junit.xml, report.html, and a line in history.jsonl."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .report_json import write_json
+from . import history
+from .report_html import write_html
+from .report_json import report_dict, write_json
+from .report_junit import write_junit
 
 
 def write_reports(state) -> list[Path]:
     directory = Path(state.settings.report_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    return [write_json(state, directory)]
+    report = report_dict(state)
+    past = history.read(directory)
+    line = history.entry(report, state.results.latencies_ms)
+    report["changes"] = history.changes(past, line)
+    state.changes = report["changes"]
+    return [
+        write_json(report, directory),
+        write_junit(report, directory),
+        write_html(report, [*past, line], state.results.latencies_ms, directory),
+        history.append(directory, line),
+    ]

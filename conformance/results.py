@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from . import rules
 from .checks import PASS, Failed, Outcome
 from .exchange import Exchange
-from .redact import curl_command, safe_body, scrub
+from .redact import curl_command, safe_body, scrub, scrub_exchange_text
 
 KEPT_EXAMPLES = 3
 
@@ -23,6 +23,9 @@ class Example:
     source: str
     method: str
     url: str
+    content_type: str | None
+    authorization: str
+    """'target' (the run's own credentials), 'none', or the header sent, scrubbed."""
     request_body: str
     status: int
     response_body: str
@@ -92,14 +95,16 @@ class Results:
         example = Example(
             rule_id=result.rule.id,
             expected=failed.expected,
-            got=scrub(failed.got, self._secrets),
+            got=scrub_exchange_text(failed.got, ex, self._secrets),
             reason=ex.expectation.reason,
             source=ex.expectation.source,
             method=ex.method,
             url=ex.url,
+            content_type=ex.content_type,
+            authorization=self._authorization(ex),
             request_body=body,
             status=ex.status,
-            response_body=scrub(ex.response_text[:2000], self._secrets),
+            response_body=scrub_exchange_text(ex.response_text[:2000], ex, self._secrets),
             curl=curl_command(ex, basic_header=self._basic_header, secrets=self._secrets),
             seed=ex.seed,
             size=len(body) + len(ex.url),
@@ -112,6 +117,12 @@ class Results:
         """A further failing example of a rule, already counted (a minimized reproduction)."""
         with self._lock:
             self._keep(self.by_rule[rule_id], ex, failed)
+
+    def _authorization(self, ex: Exchange) -> str:
+        header = ex.request_headers.get("Authorization")
+        if header is None:
+            return "none"
+        return "target" if header == self._basic_header else scrub(header, self._secrets)
 
     def record_problem(self, message: str) -> None:
         with self._lock:

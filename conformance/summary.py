@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from . import rules
+from .replay import replay_command
 
 _ORDER = {"FAIL": 0, "WARN": 1, "PASS": 2, "SKIP": 3}
 
 
 def verdict_line(state) -> str:
     results = state.results
+    suffix = " (interrupted: partial run)" if state.interrupted else ""
     if results.problems:
         return f"RUN NOT MADE: {results.problems[0]}"
     failed = results.must_failed
     if failed:
-        return f"NOT CONFORMANT: {len(failed)} MUST requirement(s) failed"
-    suffix = " (interrupted: partial run)" if state.interrupted else ""
+        return f"NOT CONFORMANT: {len(failed)} MUST requirement(s) failed{suffix}"
     return f"CONFORMANT: every MUST requirement held{suffix}"
 
 
@@ -38,6 +39,11 @@ def summary_lines(state) -> list[str]:
             lines.append(f"          expected {example.expected}")
             lines.append(f"          got      {example.got}")
             lines.append(f"          request  ({example.reason}) {example.curl}")
+            lines.append(f"          replay   {replay_command(state, result.rule.id, 0)}")
+    changes = getattr(state, "changes", None)
+    if changes and (changes["newly_failing"] or changes["fixed"]):
+        lines += ["", f"since the last run: newly failing {', '.join(changes['newly_failing']) or 'none'}; "
+                      f"fixed {', '.join(changes['fixed']) or 'none'}"]
     lines += ["", verdict_line(state)]
     paths = getattr(state, "report_paths", None)
     if paths:

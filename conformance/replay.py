@@ -1,0 +1,63 @@
+"""`conformance replay REPORT RULE`: re-send one failing example from a results.json, as it was sent.
+
+Credentials come from the flags or the environment, never from the report (which has none); the
+bearer token was replaced by a placeholder when the report was written, so that is what is re-sent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import requests
+
+from .options import UsageError
+from .target import Target
+
+
+def replay_command(state, rule_id: str, index: int) -> str:
+    report = Path(state.settings.report_dir) / "results.json"
+    suffix = f" --example {index}" if index else ""
+    return f"conformance replay {report} {rule_id}{suffix}"
+
+
+def _example(report_path: str, rule_id: str, index: int) -> tuple[dict, dict]:
+    try:
+        report = json.loads(Path(report_path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"no report at {report_path!r}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise UsageError(f"{report_path!r} is not a results.json report") from None
+    requirement = next((r for r in report.get("requirements", []) if r.get("id") == rule_id), None)
+    if requirement is None:
+        raise UsageError(f"the report has no requirement {rule_id!r}")
+    examples = requirement.get("examples", [])
+    if not 0 <= index < len(examples):
+        raise UsageError(f"{rule_id} has {len(examples)} failing example(s) in this report; no example {index}")
+    return report, examples[index]
+
+
+def replay(report_path: str, rule_id: str, index: int, values: dict) -> int:
+    report, example = _example(report_path, rule_id, index)
+    recorded_base = report["target"]["base_url"]
+    base_url = values.get("base_url") or (f"https://{values['space']}/api/laml/2010-04-01" if values.get("space")
+                                          else recorded_base)
+    url = base_url + example["url"][len(recorded_base):] if example["url"].startswith(recorded_base) else example["url"]
+    headers = {"Accept": "application/json"}
+    if example.get("content_type"):
+        headers["Content-Type"] = example["content_type"]
+    if example["authorization"] == "target":
+        if not (values.get("project_id") and values.get("api_token")):
+            raise UsageError("replaying this request needs --project-id and --api-token "
+                             "(or SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN)")
+        headers["Authorization"] = Target(base_url, values["project_id"], values["api_token"], "", ("",)).basic_header
+    elif example["authorization"] != "none":
+        headers["Authorization"] = example["authorization"]
+    try:
+        response = requests.request(example["method"], url, data=example["request_body"].encode("utf-8"),
+                                    headers=headers, timeout=30, verify=values.get("ca_file") or True)
+    except requests.RequestException as exc:
+        raise UsageError(f"{base_url} did not answer: {type(exc).__name__}") from None
+    print(f"{example['method']} {url}\n-> {response.status_code}\n{response.text}")
+    print(f"(the report expected {example['expected']}; it got {example['status']})")
+    return 0

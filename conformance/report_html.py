@@ -1,0 +1,139 @@
+"""`report.html`: one self-contained page (no fetches): verdict, matrix by area, failures, charts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+_CSS = """
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+main{max-width:1100px;margin:0 auto;padding:0 20px 40px}
+.verdict{padding:18px 20px;font-size:20px;font-weight:600;color:#fff}
+.verdict.pass{background:#1f7a3f}.verdict.fail{background:#b3261e}.verdict.unusable{background:#7a5a00}
+h2{margin-top:28px;border-bottom:1px solid #d5d9e0;padding-bottom:4px}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:5px 8px;border-bottom:1px solid #e4e7ec;
+text-align:left;vertical-align:top}th{background:#eef0f4}
+.st{font-weight:700;font-family:ui-monospace,monospace}.PASS{color:#1f7a3f}.FAIL{color:#b3261e}.WARN{color:#a15c00}
+.SKIP{color:#6b7280}td code{white-space:nowrap}pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #e4e7ec;
+padding:8px;font-size:12px}.meta td:first-child{width:170px;color:#555}.charts{display:flex;flex-wrap:wrap;gap:24px}
+.chart{background:#fff;border:1px solid #e4e7ec;padding:10px}.chart h3{margin:0 0 6px;font-size:14px}
+.failure{background:#fff;border-left:4px solid #b3261e;padding:8px 12px;margin:12px 0}
+.failure.WARN{border-left-color:#a15c00}
+"""
+_STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
+_ORDER = {"FAIL": 0, "WARN": 1, "PASS": 2, "SKIP": 3}
+
+
+def _bars(title: str, rows: list[tuple[str, Counter]], width: int = 480) -> str:
+    """Horizontal stacked bars: one row per label, one segment per status code."""
+    height = 26 * len(rows) + 30
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height}">']
+    biggest = max((sum(c.values()) for _, c in rows), default=1) or 1
+    for i, (label, counts) in enumerate(rows):
+        y, x = 10 + 26 * i, 150.0
+        parts.append(f'<text x="0" y="{y + 14}" font-size="12">{escape(label)}</text>')
+        for status, n in sorted(counts.items()):
+            w = (width - 200) * n / biggest
+            colour = _STATUS_COLOURS.get(str(status)[0], "#888")
+            parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="18" fill="{colour}">'
+                         f'<title>{status}: {n}</title></rect>')
+            if w > 28:
+                parts.append(f'<text x="{x + 3:.1f}" y="{y + 13}" font-size="11" fill="#fff">{status}</text>')
+            x += w
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="11">{sum(counts.values())}</text>')
+    parts.append("</svg>")
+    return f'<div class="chart"><h3>{escape(title)}</h3>{"".join(parts)}</div>'
+
+
+def _histogram(title: str, values: list[float], bins: int = 20, width: int = 480, height: int = 160) -> str:
+    if not values:
+        return ""
+    top = sorted(values)[int(0.99 * (len(values) - 1))] or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int(v / top * bins))] += 1
+    peak = max(counts) or 1
+    bar = (width - 40) / bins
+    parts = [f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 30}">']
+    for i, n in enumerate(counts):
+        h = (height - 10) * n / peak
+        parts.append(f'<rect x="{30 + i * bar:.1f}" y="{height - h:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" '
+                     f'fill="#2f6fb3"><title>{i * top / bins:.1f}-{(i + 1) * top / bins:.1f} ms: {n}</title></rect>')
+    parts.append(f'<text x="30" y="{height + 16}" font-size="11">0 ms</text>'
+                 f'<text x="{width - 90}" y="{height + 16}" font-size="11">{top:.1f} ms (p99)</text></svg>')
+    return f'<div class="chart"><h3>{escape(title)}</h3>{"".join(parts)}</div>'
+
+
+def _trend(title: str, values: list[float | None], unit: str, width: int = 480, height: int = 140) -> str:
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    top = max(v for _, v in points) or 1.0
+    step = (width - 60) / (len(values) - 1)
+    path = " ".join(f"{40 + i * step:.1f},{height - 10 - (height - 30) * v / top:.1f}" for i, v in points)
+    dots = "".join(f'<circle cx="{40 + i * step:.1f}" cy="{height - 10 - (height - 30) * v / top:.1f}" r="3" '
+                   f'fill="#2f6fb3"><title>run {i + 1}: {v}{unit}</title></circle>' for i, v in points)
+    return (f'<div class="chart"><h3>{escape(title)}</h3><svg role="img" aria-label="{escape(title)}" '
+            f'width="{width}" height="{height}"><polyline points="{path}" fill="none" stroke="#2f6fb3" '
+            f'stroke-width="2"/>{dots}<text x="0" y="14" font-size="11">{top:g}{unit}</text></svg></div>')
+
+
+def _matrix(requirements: list[dict]) -> str:
+    areas: dict[str, list[dict]] = {}
+    for r in requirements:
+        areas.setdefault(r["area"], []).append(r)
+    out = ['<table id="matrix"><thead><tr><th>rule</th><th>level</th><th>status</th><th>ok</th><th>failed</th>'
+           "<th>requirement</th><th>rests on</th></tr></thead>"]
+    for area in sorted(areas):
+        out.append(f'<tbody data-area="{escape(area)}"><tr><th colspan="7">{escape(area)}</th></tr>')
+        for r in sorted(areas[area], key=lambda r: (_ORDER[r["status"]], r["id"])):
+            out.append(f'<tr class="rule" data-rule="{escape(r["id"])}"><td><code>{escape(r["id"])}</code></td>'
+                       f'<td>{r["level"]}</td><td class="st {r["status"]}">{r["status"]}</td><td>{r["passed"]}</td>'
+                       f'<td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
+        out.append("</tbody>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _failures(requirements: list[dict]) -> str:
+    blocks = []
+    for r in sorted(requirements, key=lambda r: (_ORDER[r["status"]], r["id"])):
+        for e in r["examples"][:1] if r["status"] in ("FAIL", "WARN") else []:
+            blocks.append(
+                f'<div class="failure {r["status"]}" id="fail-{escape(r["id"])}"><b>{r["status"]} '
+                f'<code>{escape(r["id"])}</code></b> ({escape(e["reason"])})<br>expected {escape(e["expected"])}'
+                f'<br>got {escape(e["got"])}<h4>request</h4><pre>{escape(e["method"])} {escape(e["url"])}\n'
+                f'Content-Type: {escape(e["content_type"] or "")}\n\n{escape(e["request_body"])}</pre>'
+                f'<h4>response ({e["status"]})</h4><pre>{escape(e["response_body"])}</pre>'
+                f'<h4>reproduce</h4><pre>{escape(e["curl"])}\n\n{escape(e["replay"])}</pre></div>')
+    return "".join(blocks) or "<p>No failures.</p>"
+
+
+def write_html(report: dict, history: list[dict], latencies_ms: list[float], directory: Path) -> Path:
+    verdict_class = {0: "pass", 1: "fail"}.get(report["exit_code"], "unusable")
+    area_rows = [(area, Counter({int(k): v for k, v in counts.items()}))
+                 for area, counts in sorted(report["statuses_by_area"].items())]
+    changes = report.get("changes", {})
+    change_html = "".join(
+        f"<li>{label}: {', '.join(f'<code>{escape(x)}</code>' for x in changes.get(key, [])) or 'none'}</li>"
+        for key, label in (("newly_failing", "newly failing"), ("fixed", "fixed")))
+    meta = [("target", report["target"]["base_url"]), ("started", report["started"]), ("finished", report["finished"]),
+            ("requests", report["requests"]), ("seed", report["seed"]), ("examples per test", report["max_examples"]),
+            ("suite version", report["suite_version"]), ("spec sha256", report["spec_sha256"][:16] + "...")]
+    charts = (_bars("Status codes per rule area", area_rows) + _histogram("Response time", latencies_ms)
+              + _trend("Pass rate per run", [h.get("pass_rate") for h in history], "")
+              + _trend("Median latency per run", [h.get("p50_ms") for h in history], " ms"))
+    page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Conformance report: {escape(report["verdict"])}</title><style>{_CSS}</style></head><body>
+<div id="verdict" class="verdict {verdict_class}">{escape(report["verdict"])}</div><main>
+<h2>Run</h2><table class="meta">{"".join(f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta)}</table>
+<h2>Since the last run</h2><ul id="changes">{change_html}</ul>
+<h2>Requirements</h2>{_matrix(report["requirements"])}
+<h2>Charts</h2><div class="charts">{charts}</div>
+<h2>Failures</h2>{_failures(report["requirements"])}
+</main></body></html>
+"""
+    path = directory / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path

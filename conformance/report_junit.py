@@ -34,9 +34,11 @@ def write_junit(report: dict, directory: Path) -> Path:
     errors = 1 if report["problems"] else 0
     root = ET.Element("testsuites", name="conformance", tests=str(len(requirements) + errors),
                       failures=str(failures), errors=str(errors))
-    suite = ET.SubElement(root, "testsuite", name="conformance", tests=str(len(requirements) + errors),
-                          failures=str(failures), errors=str(errors), skipped=str(skipped), time="%.3f" % (
-                              report["duration_s"]), timestamp=report["started"][:19], hostname=socket.gethostname())
+    suite = ET.SubElement(
+        root, "testsuite", name="conformance", tests=str(len(requirements) + errors), failures=str(failures),
+        errors=str(errors), skipped=str(skipped), time=f"{report['duration_s']:.3f}",
+        timestamp=report["started"][:19], hostname=socket.gethostname(),
+    )
     properties = ET.SubElement(suite, "properties")
     for name in ("target", "seed", "max_examples", "spec_sha256", "suite_version", "verdict"):
         value = report[name]["base_url"] if name == "target" else report[name]

@@ -12,7 +12,8 @@ _n = itertools.count()
 
 
 def test_readme_vendor_example(emulator):
-    base, project, token, conference = emulator.base_url, emulator.project_id, emulator.api_token, emulator.conference_sid
+    base, project, token = emulator.base_url, emulator.project_id, emulator.api_token
+    conference = emulator.conference_sid
 
     @settings(max_examples=50, deadline=None, database=None)
     @given(invalid_stream_requests())

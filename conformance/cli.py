@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .options import EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
+from .options import CONFIG_OPTIONS, EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -21,6 +22,10 @@ def _add(parser: argparse.ArgumentParser, options: tuple[Option, ...]) -> None:
     for option in options:
         env = f" [env: {option.env}]" if option.env else ""
         default = f" [default: {option.default}]" if option.default not in (None, []) else ""
+        if option.switch:
+            parser.add_argument(option.flag, dest=option.name, action="store_true", default=False,
+                                help=option.help + env)
+            continue
         parser.add_argument(
             option.flag, dest=option.name, metavar=option.metavar, default=None,
             action="append" if option.many else "store", help=option.help + env + default,
@@ -32,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)")
-    _add(run, TARGET_OPTIONS)
+    _add(run, TARGET_OPTIONS + CONFIG_OPTIONS)
     run.add_argument("--quiet", action="store_true", help="no live progress, only the summary")
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
     _add(emulate, EMULATE_OPTIONS)
@@ -62,13 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return replay(args.report, args.rule, args.example, values)
         from .run_command import run
 
-        return run(resolve(TARGET_OPTIONS, vars(args)), quiet=args.quiet)
+        return run(vars(args), quiet=args.quiet)
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print("conformance: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `conformance run | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

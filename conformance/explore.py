@@ -16,16 +16,17 @@ from schemathesis.generation import GenerationMode
 from . import rules, st_schema
 from .checks import Failed
 from .minimize import minimize
-from .runner import Runner, TargetUnreachable
+from .runner import BudgetExhausted, Runner, TargetUnreachable
 
 _QUIET_HEALTH = list(HealthCheck)
 
 
-def verdict(failures: Iterable[tuple[str, Failed]]) -> None:
-    """Fail the current test if any MUST rule failed; SHOULD failures are warnings in the report."""
+def verdict(failures: Iterable[tuple[str, Failed]], waived: Callable[[str], bool] = lambda rule_id: False) -> None:
+    """Fail the current test if any MUST rule failed; SHOULD failures are warnings in the report,
+    and a failure with a live waiver is reported as WAIVED."""
     must = {}
     for rule_id, failed in failures:
-        if rules.get(rule_id).level is rules.Level.MUST and rule_id not in must:
+        if rules.get(rule_id).level is rules.Level.MUST and rule_id not in must and not waived(rule_id):
             must[rule_id] = failed
     if must:
         lines = [f"{rule_id}: expected {f.expected}; got {f.got}" for rule_id, f in must.items()]
@@ -44,15 +45,26 @@ class Explorer:
                         suppress_health_check=_QUIET_HEALTH, print_blob=False)(test)
         seed(self.seed)(test)()
 
+    def guarded(self, send: Callable, *args):
+        """Run one step of the run; a gone target or a spent budget ends the whole run, cleanly."""
+        try:
+            return send(*args)
+        except TargetUnreachable as exc:
+            self.runner.results.record_problem(str(exc))
+            pytest.exit(f"conformance: {exc}", returncode=2)
+        except BudgetExhausted as exc:
+            self.runner.results.budget_spent = True
+            self.runner.results.note(f"{exc}: the run stopped there")
+            pytest.exit(f"conformance: {exc}", returncode=self.runner.results.exit_code())
+
+    def verdict(self, failures) -> None:
+        verdict(failures, self.runner.results.is_waived)
+
     def _collect(self, send: Callable) -> Callable:
         failures: list = []
 
         def body(value) -> None:
-            try:
-                failures.extend(send(value))
-            except TargetUnreachable as exc:
-                self.runner.results.record_problem(str(exc))
-                pytest.exit(f"conformance: {exc}", returncode=2)
+            failures.extend(self.guarded(send, value))
 
         body.failures = failures
         return body
@@ -71,7 +83,7 @@ class Explorer:
 
         body = self._collect(send)
         self._given(strategy, body)
-        verdict(body.failures)
+        self.verdict(body.failures)
 
     def explore_schemathesis(self, mode: str) -> None:
         """Schemathesis's fuzzing phase over the operation, positive or negative, form and JSON."""
@@ -87,7 +99,7 @@ class Explorer:
         ])
         body = self._collect(lambda case: self.runner.exchange_case(case, f"schemathesis:fuzzing:{mode}"))
         self._given(strategy, body)
-        verdict(body.failures)
+        self.verdict(body.failures)
 
     def run_coverage(self) -> None:
         """Schemathesis's coverage phase (boundary and missing-value cases), POST only."""
@@ -99,9 +111,5 @@ class Explorer:
             for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
                 if case.method.upper() != "POST" or case.media_type not in (st_schema.FORM, st_schema.JSON):
                     continue  # other methods and media types are probes the contract says nothing about
-                try:
-                    failures.extend(self.runner.exchange_case(case, "schemathesis:coverage"))
-                except TargetUnreachable as exc:
-                    self.runner.results.record_problem(str(exc))
-                    pytest.exit(f"conformance: {exc}", returncode=2)
-        verdict(failures)
+                failures.extend(self.guarded(self.runner.exchange_case, case, "schemathesis:coverage"))
+        self.verdict(failures)

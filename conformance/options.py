@@ -86,6 +86,23 @@ def _existing_file(text: str, name: str) -> str:
     return text
 
 
+def _rate(text: str, name: str):
+    from .governor import Rate
+
+    try:
+        return Rate.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
+def _boolean(text: str, name: str) -> bool:
+    words = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+    value = words.get(str(text).strip().lower())
+    if value is None:
+        raise UsageError(f"{name} must be true or false, got {text!r}")
+    return value
+
+
 def _port(text: str, name: str) -> int:
     try:
         value = int(text)
@@ -106,6 +123,8 @@ class Option:
     default: Any = None
     secret: bool = False
     metavar: str | None = None
+    switch: bool = False
+    """A flag without a value (`--cleanup`); its variable and config key take true/false."""
 
     @property
     def flag(self) -> str:
@@ -129,6 +148,24 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            default=25, metavar="N"),
     Option("seed", "Hypothesis seed, for a reproducible run", "CONFORMANCE_SEED", _seed, metavar="N"),
     Option("report_dir", "where reports are written", "CONFORMANCE_REPORT_DIR", default="reports", metavar="DIR"),
+    Option("max_requests", "never send more than N requests in all, preflight and clean-up included",
+           "CONFORMANCE_MAX_REQUESTS", _positive_int, metavar="N"),
+    Option("rate", "at most this many requests per second or minute, with no burst: 5/s, 300/min",
+           "CONFORMANCE_RATE", _rate, metavar="N/s"),
+    Option("waivers", "TOML file of accepted deviations ([[waiver]] rule, reason, expires)",
+           "CONFORMANCE_WAIVERS", _existing_file, metavar="PATH"),
+    Option("allow_insecure_http", "allow credentials over plain http:// to a non-loopback host",
+           "CONFORMANCE_ALLOW_INSECURE_HTTP", _boolean, switch=True, default=False),
+    Option("cleanup", "stop every stream the run created, at the end", "CONFORMANCE_CLEANUP", _boolean,
+           switch=True, default=False),
+    Option("dry_run", "print what would be sent, and send nothing", "CONFORMANCE_DRY_RUN", _boolean, switch=True,
+           default=False),
+)
+CONFIG_OPTIONS: tuple[Option, ...] = (
+    Option("config", "config file (default: ./conformance.toml, else [tool.conformance] in ./pyproject.toml)",
+           "CONFORMANCE_CONFIG", _existing_file, metavar="PATH"),
+    Option("target", "a named target from the config file's [targets.NAME] tables", "CONFORMANCE_TARGET",
+           metavar="NAME"),
 )
 
 
@@ -136,29 +173,42 @@ def _split_many(text: str) -> list[str]:
     return [part for part in re.split(r"[,\s]+", text) if part]
 
 
-def resolve(options: tuple[Option, ...], given: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> dict:
-    """Flag values (`given`, None when absent) merged with the environment and defaults, all checked."""
+def resolve(options: tuple[Option, ...], given: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+            configured: Mapping[str, tuple[Any, str]] | None = None) -> dict:
+    """Flag values (`given`, None when absent) over the environment, over the config file's values
+    (`configured`: name -> (value, where it was read)), over the defaults; all checked."""
     environ = os.environ if environ is None else environ
+    configured = configured or {}
     values: dict[str, Any] = {}
     for option in options:
         raw = given.get(option.name)
         source = option.flag
+        if option.switch and raw is False:
+            raw = None
         if raw in (None, []) and option.env and environ.get(option.env, "").strip():
             raw = _split_many(environ[option.env]) if option.many else environ[option.env]
             source = option.env
+        if raw in (None, []) and option.name in configured:
+            raw, source = configured[option.name]
+            if option.many and isinstance(raw, str):
+                raw = _split_many(raw)
         if raw in (None, []):
             values[option.name] = [] if option.many else option.default
         elif option.many:
-            values[option.name] = [option.parse(str(item), source) for item in raw]
-        elif isinstance(raw, str):
-            values[option.name] = option.parse(raw, source)
-        else:
+            items = raw if isinstance(raw, list | tuple) else [raw]
+            values[option.name] = [option.parse(str(item), source) for item in items]
+        elif raw is True or raw is False:
+            if not option.switch:
+                raise UsageError(f"{source} must be a value, not {str(raw).lower()}")
             values[option.name] = raw
+        else:
+            values[option.name] = option.parse(str(raw), source)
     return values
 
 
 @dataclass(frozen=True)
 class RunSettings:
+    target_name: str | None
     base_url: str | None
     project_id: str | None
     api_token: str | None = field(repr=False)
@@ -168,13 +218,29 @@ class RunSettings:
     max_examples: int
     seed: int | None
     report_dir: str
+    max_requests: int | None = None
+    rate: Any = None
+    waivers: str | None = None
+    cleanup: bool = False
+    dry_run: bool = False
 
     @property
     def uses_emulator(self) -> bool:
         return self.base_url is None
 
 
-def run_settings(values: Mapping[str, Any]) -> RunSettings:
+def _refuse_insecure(base_url: str, allowed: bool) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    host = parts.hostname or ""
+    if parts.scheme == "http" and not allowed and not (host == "localhost" or host.startswith("127.")
+                                                       or host == "::1"):
+        raise UsageError(f"refusing to send credentials over plain http:// to {host}; use https, or pass "
+                         "--allow-insecure-http (CONFORMANCE_ALLOW_INSECURE_HTTP=true) if you mean it")
+
+
+def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> RunSettings:
     base_url = values.get("base_url")
     if values.get("space"):
         if base_url:
@@ -192,7 +258,9 @@ def run_settings(values: Mapping[str, Any]) -> RunSettings:
         ]
         if missing:
             raise UsageError(f"testing {base_url} needs {', '.join(missing)}")
+        _refuse_insecure(base_url, bool(values.get("allow_insecure_http")))
     return RunSettings(
+        target_name=target_name,
         base_url=base_url,
         project_id=project_id,
         api_token=token,
@@ -202,6 +270,11 @@ def run_settings(values: Mapping[str, Any]) -> RunSettings:
         max_examples=values.get("max_examples") or 25,
         seed=values.get("seed"),
         report_dir=values.get("report_dir") or "reports",
+        max_requests=values.get("max_requests"),
+        rate=values.get("rate"),
+        waivers=values.get("waivers"),
+        cleanup=bool(values.get("cleanup")),
+        dry_run=bool(values.get("dry_run")),
     )
 
 

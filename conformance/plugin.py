@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from .config import settings_for
 from .explore import Explorer
-from .options import TARGET_OPTIONS, RunSettings, UsageError, resolve, run_settings
+from .governor import BudgetExhausted, Governor
+from .options import CONFIG_OPTIONS, TARGET_OPTIONS, RunSettings, UsageError
 from .results import Results
-from .runner import Runner, TargetUnreachable
+from .runner import Runner
 from .target import Target, emulator_target
 
 SETTINGS_KEY = pytest.StashKey[RunSettings]()
@@ -45,8 +47,12 @@ def _flag(option) -> str:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "SignalWire Create a Conference Stream conformance")
-    for option in TARGET_OPTIONS:
+    for option in TARGET_OPTIONS + CONFIG_OPTIONS:
         env = f" [env: {option.env}]" if option.env else ""
+        if option.switch:
+            group.addoption(_flag(option), dest=f"conformance_{option.name}", action="store_true", default=False,
+                            help=option.help + env)
+            continue
         group.addoption(_flag(option), dest=f"conformance_{option.name}", default=None,
                         action="append" if option.many else "store", metavar=option.metavar,
                         help=option.help + env)
@@ -55,8 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _settings_from(config: pytest.Config) -> RunSettings:
     if SETTINGS_KEY in config.stash:
         return config.stash[SETTINGS_KEY]
-    given = {o.name: config.getoption(f"conformance_{o.name}") for o in TARGET_OPTIONS}
-    return run_settings(resolve(TARGET_OPTIONS, given))
+    given = {o.name: config.getoption(f"conformance_{o.name}") for o in TARGET_OPTIONS + CONFIG_OPTIONS}
+    return settings_for(given)
 
 
 def _state(config: pytest.Config) -> RunState:
@@ -85,11 +91,8 @@ def _preflight(state: RunState) -> None:
     from strategies import StreamRequest
 
     runner = state.runner
-    try:
-        case = runner.case_for(StreamRequest(fields=dict(MINIMAL_VALID)))
-        exchange = runner.send(case, _preflight_expectation())
-    except TargetUnreachable as exc:
-        _unusable(state, str(exc))
+    case = runner.case_for(StreamRequest(fields=dict(MINIMAL_VALID)))
+    exchange = runner.send(case, _preflight_expectation())
     if exchange.status == 401:
         _unusable(state, f"the credentials were rejected (401) by {state.target.base_url}: check the project id "
                          "and API token")
@@ -97,6 +100,36 @@ def _preflight(state: RunState) -> None:
         _unusable(state, f"conference {state.target.conference_sid} was not found (404) at "
                          f"{state.target.base_url}: check --conference-sid and --account-sid")
     runner.judge(exchange)
+
+
+def _waivers(settings: RunSettings) -> dict:
+    if not settings.waivers:
+        return {}
+    from . import waivers
+
+    try:
+        return waivers.load(settings.waivers)
+    except UsageError as exc:
+        pytest.exit(f"conformance: error: {exc}", returncode=2)
+
+
+def _finish_traffic(state: RunState) -> None:
+    """Clean-up, then what the governor saw, as notes for the report."""
+    runner, results = state.runner, state.results
+    if state.settings.cleanup and runner.created and not state.settings.dry_run:
+        stopped, left = runner.cleanup()
+        results.note(f"--cleanup stopped {stopped} of {len(runner.created)} created streams"
+                     + (f"; {left} left running (see the ledger)" if left else ""))
+    governor = runner.governor
+    if governor.throttled:
+        results.note(f"the target throttled {governor.throttled} request(s) (429); each was waited out and retried")
+    if governor.network_faults:
+        results.note(f"{governor.network_faults} network fault(s) were retried")
+    for result in results.by_rule.values():
+        if result.waiver is not None and not result.waived:
+            results.note(f"the waiver for {result.rule.id} expired on {result.waiver.expires}: it counts again")
+    if state.settings.dry_run:
+        results.note(f"--dry-run: {runner.planned} request(s) printed, none sent")
 
 
 def _preflight_expectation():
@@ -116,15 +149,21 @@ def conformance(request: pytest.FixtureRequest) -> Explorer:
     state = _state(request.config)
     if state.explorer is None:
         state.target = _start_target(state)
-        state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header)
-        state.runner = Runner(state.target, state.results, seed=state.seed)
-        state.explorer = Explorer(state.runner, max_examples=state.settings.max_examples, seed_value=state.seed)
-        _preflight(state)
+        s = state.settings
+        state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header,
+                                waivers=_waivers(s))
+        governor = Governor(max_requests=s.max_requests, rate=s.rate)
+        state.runner = Runner(state.target, state.results, seed=state.seed, governor=governor, dry_run=s.dry_run)
+        state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed)
+        if not s.dry_run:
+            state.explorer.guarded(_preflight, state)
     yield state.explorer
 
 
 def pytest_keyboard_interrupt(excinfo) -> None:
-    _interrupted[0] = True
+    # pytest.exit() arrives here too (its exception subclasses KeyboardInterrupt): only Ctrl-C counts
+    if not isinstance(excinfo.value, pytest.exit.Exception):
+        _interrupted[0] = True
 
 
 _interrupted = [False]
@@ -135,7 +174,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if state is None or state.results is None:
         return
     state.finished = time.time()
-    state.interrupted = _interrupted[0] or exitstatus == pytest.ExitCode.INTERRUPTED
+    state.interrupted = _interrupted[0]
+    try:
+        _finish_traffic(state)
+    except BudgetExhausted:
+        state.results.note("the request budget ran out during clean-up")
     state.closer.close()
     from .reporting import write_reports
 

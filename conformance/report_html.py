@@ -15,7 +15,7 @@ h2{margin-top:28px;border-bottom:1px solid #d5d9e0;padding-bottom:4px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:5px 8px;border-bottom:1px solid #e4e7ec;
 text-align:left;vertical-align:top}th{background:#eef0f4}
 .st{font-weight:700;font-family:ui-monospace,monospace}.PASS{color:#1f7a3f}.FAIL{color:#b3261e}.WARN{color:#a15c00}
-.SKIP{color:#6b7280}td code{white-space:nowrap}
+.SKIP{color:#6b7280}.WAIVED{color:#6b4fa0}td code{white-space:nowrap}
 pre{white-space:pre-wrap;word-break:break-all;background:#fff;border:1px solid #e4e7ec;
 padding:8px;font-size:12px}.meta td:first-child{width:170px;color:#555}.charts{display:flex;flex-wrap:wrap;gap:24px}
 .chart{background:#fff;border:1px solid #e4e7ec;padding:10px}.chart h3{margin:0 0 6px;font-size:14px}
@@ -23,7 +23,7 @@ padding:8px;font-size:12px}.meta td:first-child{width:170px;color:#555}.charts{d
 .failure.WARN{border-left-color:#a15c00}
 """
 _STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
-_ORDER = {"FAIL": 0, "WARN": 1, "PASS": 2, "SKIP": 3}
+_ORDER = {"FAIL": 0, "WARN": 1, "WAIVED": 2, "PASS": 3, "SKIP": 4}
 
 
 def _bars(title: str, rows: list[tuple[str, Counter]], width: int = 480) -> str:

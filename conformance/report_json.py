@@ -30,6 +30,10 @@ def report_dict(state) -> dict:
         "exit_code": results.exit_code(),
         "verdict": verdict_line(state),
         "problems": list(results.problems),
+        "notes": list(results.notes),
+        "traffic": {"sent": state.runner.governor.sent, "throttled": state.runner.governor.throttled,
+                    "network_faults_retried": state.runner.governor.network_faults,
+                    "max_requests": state.runner.governor.max_requests},
         "requests": results.requests,
         "requirements": [
             {
@@ -41,6 +45,8 @@ def report_dict(state) -> dict:
                 "status": r.status,
                 "passed": r.passed,
                 "failed": r.failed,
+                "waiver": ({"reason": r.waiver.reason, "expires": r.waiver.expires.isoformat(),
+                            "active": r.waived} if r.waiver else None),
                 "examples": [{**e.as_dict(), "replay": replay_command(state, r.rule.id, i)}
                              for i, e in enumerate(r.examples)],
             }

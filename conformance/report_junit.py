@@ -22,6 +22,10 @@ def _case(suite: ET.Element, requirement: dict) -> ET.Element:
         failure.text = detail
     elif requirement["status"] == "SKIP":
         ET.SubElement(case, "skipped", message="not exercised in this run")
+    elif requirement["status"] == "WAIVED":
+        waiver = requirement["waiver"]
+        ET.SubElement(case, "system-out").text = (f"WAIVED until {waiver['expires']}: {waiver['reason']}\n"
+                                                  f"{detail}")
     elif requirement["status"] == "WARN":
         ET.SubElement(case, "system-out").text = f"WARN (SHOULD): {requirement['title']}\n{detail}"
     return case

@@ -43,10 +43,18 @@ class RuleResult:
     passed: int = 0
     failed: int = 0
     examples: list[Example] = field(default_factory=list)
+    waiver: object = None
+    """A `waivers.Waiver` for this rule, live or expired, if the run was given one."""
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None and self.waiver.active()
 
     @property
     def status(self) -> str:
         if self.failed:
+            if self.waived:
+                return "WAIVED"
             return "FAIL" if self.rule.level is rules.Level.MUST else "WARN"
         return "PASS" if self.passed else "SKIP"
 
@@ -54,7 +62,7 @@ class RuleResult:
 class Results:
     """Thread-safe: the concurrency probes record from several threads."""
 
-    def __init__(self, *, secrets: tuple[str, ...], basic_header: str) -> None:
+    def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None) -> None:
         self._lock = threading.Lock()
         self._secrets = secrets
         self._basic_header = basic_header
@@ -64,6 +72,19 @@ class Results:
         self.latencies_ms: list[float] = []
         self.problems: list[str] = []
         """Reasons the run could not be made (target gone, credentials refused): exit 2."""
+        self.budget_spent = False
+        self.notes: list[str] = []
+        """Things a reader should know that are not findings (budget spent, throttling, waivers expired)."""
+        for rule_id, waiver in (waivers or {}).items():
+            self.by_rule[rule_id].waiver = waiver
+
+    def is_waived(self, rule_id: str) -> bool:
+        return self.by_rule[rule_id].waived
+
+    def note(self, message: str) -> None:
+        with self._lock:
+            if message not in self.notes:
+                self.notes.append(message)
 
     def record(self, ex: Exchange, outcomes: list[tuple[str, Outcome]], *, traffic: bool = True
                ) -> list[tuple[str, Failed]]:

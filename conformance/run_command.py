@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .options import run_settings
+from .config import settings_for
 from .plugin import SETTINGS_KEY, STATE_KEY
 from .summary import summary_lines
 
@@ -26,6 +26,13 @@ class _CliPlugin:
         self.done = 0
         self.started = time.monotonic()
 
+    def say(self, text: str) -> None:
+        try:
+            print(text, flush=True)
+        except BrokenPipeError:  # the reader (`| head`) left: stop talking, keep running
+            self.quiet = True
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
     def pytest_configure(self, config: pytest.Config) -> None:
         self.config = config
         config.stash[SETTINGS_KEY] = self.settings
@@ -33,7 +40,7 @@ class _CliPlugin:
     def pytest_collection_modifyitems(self, items) -> None:
         self.total = len(items)
         if not self.quiet:
-            print(f"conformance: {self.total} cases", flush=True)
+            self.say(f"conformance: {self.total} cases")
 
     def pytest_runtest_logreport(self, report) -> None:
         if self.quiet or report.when != "call" and not (report.when == "setup" and report.failed):
@@ -43,16 +50,16 @@ class _CliPlugin:
         sent = state.results.requests if state is not None and state.results is not None else 0
         mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[report.outcome]
         name = report.nodeid.split("::", 1)[-1]
-        print(f"  [{self.done:>2}/{self.total}] {mark} {name:<48} {sent:>6} requests  "
-              f"{time.monotonic() - self.started:5.1f}s", flush=True)
+        self.say(f"  [{self.done:>2}/{self.total}] {mark} {name:<48} {sent:>6} requests  "
+                 f"{time.monotonic() - self.started:5.1f}s")
 
 
-def run(values: dict, *, quiet: bool = False) -> int:
-    settings = run_settings(values)
+def run(given: dict, *, quiet: bool = False) -> int:
+    settings = settings_for(given)
     plugin = _CliPlugin(settings, quiet=quiet)
     # -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
     # change what the suite runs; -p no:terminal: the live lines and the summary are the output.
-    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-p", "no:cacheprovider", "-p", "no:terminal",
+    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
             ]
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         args += ["-p", "conformance.plugin"]  # otherwise the pytest11 entry point has loaded it
@@ -61,7 +68,7 @@ def run(values: dict, *, quiet: bool = False) -> int:
     if state is None or state.results is None:
         print(f"conformance: the run could not start (pytest exit {int(code)})", file=sys.stderr)
         return 2
-    print("\n".join([""] + summary_lines(state)), flush=True)
-    if code == pytest.ExitCode.INTERRUPTED:
+    plugin.say("\n".join([""] + summary_lines(state)))
+    if state.interrupted:
         return 130 if not state.results.problems else 2
     return state.results.exit_code()

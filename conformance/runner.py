@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import secrets as secrets_module
+import sys
 from urllib.parse import parse_qsl
 
-import requests
 from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import negative_data_rejection
@@ -21,14 +22,12 @@ from strategies import StreamRequest
 
 from . import checks, st_schema
 from .exchange import Exchange, Expectation
+from .governor import BudgetExhausted, GovernedSession, Governor, TargetUnreachable
 from .results import Results
 from .target import Target
 
 TIMEOUT_SECONDS = 30
-
-
-class TargetUnreachable(Exception):
-    """The target did not answer (refused, reset, timed out): not a conformance finding."""
+__all__ = ["BudgetExhausted", "Runner", "TargetUnreachable"]
 
 
 def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
@@ -51,19 +50,26 @@ def _form_ready(value):
 
 
 class Runner:
-    def __init__(self, target: Target, results: Results, *, seed: int | None = None) -> None:
+    def __init__(self, target: Target, results: Results, *, seed: int | None = None,
+                 governor: Governor | None = None, dry_run: bool = False) -> None:
         self.target = target
         self.results = results
         self.seed = seed
+        self.governor = governor or Governor()
+        self.dry_run = dry_run
+        self.planned = 0
         self.schema = st_schema.load(target.base_url)
         self.positive_schema = st_schema.load(target.base_url, positive=True)
         self.operation = st_schema.operation(self.schema)
-        self.session = requests.Session()
+        self.session = self.new_session()
         self.check_context = checks.CheckContext(secrets=target.secrets, seen_sids=set())
         self.run_tag = "cf" + secrets_module.token_hex(3)
         self._counter = itertools.count(1)
         self.created: list[tuple[str, str, str]] = []
         """(account, conference, sid) of every stream the run created: the ledger."""
+
+    def new_session(self) -> GovernedSession:
+        return GovernedSession(self.governor)
 
     def name_prefix(self) -> str:
         return f"{self.run_tag}-{next(self._counter)}-"
@@ -98,11 +104,21 @@ class Runner:
         return case
 
     # --- sending and judging ---------------------------------------------------------------
-    def send(self, case: Case, expectation: Expectation) -> Exchange:
+    def plan(self, case: Case, expectation: Expectation) -> None:
+        """--dry-run: print what would be sent (credentials shown as variables), send nothing."""
+        self.planned += 1
+        kwargs = case.as_transport_kwargs(base_url=self.target.base_url)
+        body = kwargs.get("data") if kwargs.get("json") is None else json.dumps(kwargs["json"], ensure_ascii=False)
+        body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        label = ",".join(expectation.rule_ids) or expectation.kind
+        line = f"{kwargs['method']} {kwargs['url']} [{label}] {case.media_type or ''} {len(body)} bytes: {body[:120]}"
         try:
-            response = case.call(session=self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise TargetUnreachable(f"{self.target.base_url} did not answer: {type(exc).__name__}") from None
+            print(line, flush=True)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def send(self, case: Case, expectation: Expectation) -> Exchange:
+        response = case.call(session=self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
         content_type = prepared.headers.get("Content-Type")
@@ -149,7 +165,11 @@ class Runner:
         return Expectation(kind, request.rule_ids, "strategies", request.reason)
 
     def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
-        return self.judge(self.send(self.case_for(request), self.expectation_for(request)))
+        case, expectation = self.case_for(request), self.expectation_for(request)
+        if self.dry_run:
+            self.plan(case, expectation)
+            return []
+        return self.judge(self.send(case, expectation))
 
     def exchange_case(self, case: Case, source: str) -> list[tuple[str, checks.Failed]]:
         mode = case.meta.generation.mode if case.meta else None
@@ -157,6 +177,9 @@ class Runner:
         expectation = Expectation("valid" if positive else "schema-negative", (), source,
                                   "a Schemathesis case valid under the contract" if positive
                                   else "a Schemathesis case that breaks the schema")
+        if self.dry_run:
+            self.plan(self.adopt(case), expectation)
+            return []
         return self.judge(self.send(self.adopt(case), expectation))
 
     def stop_stream(self, account_sid: str, conference_sid: str, sid: str) -> int | None:
@@ -166,6 +189,17 @@ class Runner:
             response = self.session.post(url, data={"Status": "stopped"}, timeout=TIMEOUT_SECONDS,
                                          headers={"Authorization": self.target.basic_header},
                                          verify=self.target.verify)
-        except (requests.ConnectionError, requests.Timeout):
+        except TargetUnreachable:
             return None
         return response.status_code
+
+    def cleanup(self) -> tuple[int, int]:
+        """--cleanup: stop every stream the run created; (stopped, left running)."""
+        stopped = 0
+        for index, (account_sid, conference_sid, sid) in enumerate(self.created):
+            try:
+                status = self.stop_stream(account_sid, conference_sid, sid)
+            except BudgetExhausted:
+                return stopped, len(self.created) - index
+            stopped += status == 200
+        return stopped, len(self.created) - stopped

@@ -5,12 +5,16 @@ from __future__ import annotations
 from . import rules
 from .replay import replay_command
 
-_ORDER = {"FAIL": 0, "WARN": 1, "PASS": 2, "SKIP": 3}
+_ORDER = {"FAIL": 0, "WARN": 1, "WAIVED": 2, "PASS": 3, "SKIP": 4}
 
 
 def verdict_line(state) -> str:
     results = state.results
+    if state.settings.dry_run:
+        return "DRY RUN: nothing was sent, nothing was judged"
     suffix = " (interrupted: partial run)" if state.interrupted else ""
+    if results.budget_spent:
+        suffix = " (the request budget ran out: partial run)"
     if results.problems:
         return f"RUN NOT MADE: {results.problems[0]}"
     failed = results.must_failed
@@ -33,13 +37,17 @@ def summary_lines(state) -> list[str]:
     for result in ordered:
         level = "MUST  " if result.rule.level is rules.Level.MUST else "SHOULD"
         counts = f"{result.passed} ok" + (f", {result.failed} failed" if result.failed else "")
-        lines.append(f"  {result.status:<4}  {level}  {result.rule.id:<{width}}  {counts:<18} {result.rule.title}")
+        lines.append(f"  {result.status:<6}  {level}  {result.rule.id:<{width}}  {counts:<18} {result.rule.title}")
+        if result.status == "WAIVED":
+            lines.append(f"            waived until {result.waiver.expires}: {result.waiver.reason}")
         if result.status in ("FAIL", "WARN") and result.examples:
             example = result.examples[0]
             lines.append(f"          expected {example.expected}")
             lines.append(f"          got      {example.got}")
             lines.append(f"          request  ({example.reason}) {example.curl}")
             lines.append(f"          replay   {replay_command(state, result.rule.id, 0)}")
+    for note in results.notes:
+        lines.append(f"note: {note}")
     changes = getattr(state, "changes", None)
     if changes and (changes["newly_failing"] or changes["fixed"]):
         lines += ["", f"since the last run: newly failing {', '.join(changes['newly_failing']) or 'none'}; "

@@ -1,0 +1,119 @@
+"""Every request the suite sends passes here: the budget, the rate, retries, and throttling.
+
+One `Governor` per run is shared by every session (the concurrency probes use several), and it is
+thread-safe. `GovernedSession` is a `requests.Session` whose every request asks the governor
+first, so nothing (preflight, Schemathesis's `Case.call`, probes, clean-up) can bypass it.
+"""
+
+from __future__ import annotations
+
+import collections
+import email.utils
+import threading
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+MAX_RETRY_AFTER_SECONDS = 60.0
+
+
+class BudgetExhausted(Exception):
+    """The request budget is spent: the run ends here, with what it has."""
+
+
+class TargetUnreachable(Exception):
+    """The target did not answer (refused, reset, timed out) even after retries: not a finding."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    period: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """`5/s`, `300/min`; the count must be a positive whole number."""
+        number, _, unit = text.strip().partition("/")
+        periods = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0}
+        if not number.isdigit() or int(number) < 1 or unit.strip().lower() not in periods:
+            raise ValueError(f"a rate looks like 5/s or 300/min, got {text!r}")
+        return cls(int(number), periods[unit.strip().lower()])
+
+
+@dataclass
+class Governor:
+    max_requests: int | None = None
+    rate: Rate | None = None
+    network_retries: int = 2
+    throttle_retries: int = 3
+    backoff_seconds: float = 0.5
+    sent: int = 0
+    throttled: int = 0
+    network_faults: int = 0
+    _window: collections.deque = field(default_factory=collections.deque, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def admit(self) -> None:
+        """Wait for the rate limit, then count one request against the budget (or refuse it)."""
+        with self._lock:  # held while waiting: requests leave one by one, never in a burst
+            if self.max_requests is not None and self.sent >= self.max_requests:
+                raise BudgetExhausted(f"the request budget of {self.max_requests} is spent")
+            if self.rate is not None:
+                now = time.monotonic()
+                while self._window and now - self._window[0] >= self.rate.period:
+                    self._window.popleft()
+                if len(self._window) >= self.rate.count:
+                    time.sleep(self._window[0] + self.rate.period - now)
+                    self._window.popleft()
+                self._window.append(time.monotonic())
+            self.sent += 1
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.max_requests is None else max(0, self.max_requests - self.sent)
+
+
+def retry_after_seconds(value: str | None) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded."""
+    if not value:
+        return 1.0
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER_SECONDS)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return 1.0
+    return min(max(0.0, when - time.time()), MAX_RETRY_AFTER_SECONDS)
+
+
+class GovernedSession(requests.Session):
+    def __init__(self, governor: Governor) -> None:
+        super().__init__()
+        self.governor = governor
+
+    def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests' signature
+        faults = throttles = 0
+        while True:
+            self.governor.admit()
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except NETWORK_ERRORS as exc:
+                with self.governor._lock:
+                    self.governor.network_faults += 1
+                faults += 1
+                if faults > self.governor.network_retries:
+                    host = url.split("/api/", 1)[0]
+                    raise TargetUnreachable(f"{host} did not answer after {faults} tries: "
+                                            f"{type(exc).__name__}") from None
+                time.sleep(self.governor.backoff_seconds * faults)
+                continue
+            if response.status_code == 429 and throttles < self.governor.throttle_retries:
+                throttles += 1
+                with self.governor._lock:
+                    self.governor.throttled += 1
+                time.sleep(retry_after_seconds(response.headers.get("Retry-After")))
+                continue
+            return response

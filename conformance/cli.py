@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)")
     _add(run, TARGET_OPTIONS + CONFIG_OPTIONS)
     run.add_argument("--quiet", action="store_true", help="no live progress, only the summary")
+    run.add_argument("--targets", metavar="all|A,B", default=None,
+                     help="run several targets of the config file; reports go to REPORT_DIR/<target>/")
+    run.add_argument("-n", "--workers", metavar="N|auto", default=None,
+                     help="with --targets: run targets in parallel on N pytest-xdist workers")
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
     _add(emulate, EMULATE_OPTIONS)
     emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
@@ -65,6 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             values = resolve(tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS), vars(args))
             return replay(args.report, args.rule, args.example, values)
+        if args.targets:
+            from .run_command import run_targets
+
+            return run_targets(vars(args), args.targets, args.workers, quiet=args.quiet)
+        if args.workers:
+            raise UsageError("-n/--workers goes with --targets (one worker per target)")
         from .run_command import run
 
         return run(vars(args), quiet=args.quiet)

@@ -8,13 +8,15 @@ same cases in-process and hands its settings over through `config.stash`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import os
 import random
 import time
 from dataclasses import dataclass, field
 
 import pytest
 
-from .config import settings_for
+from .config import settings_for, target_names
 from .explore import Explorer
 from .governor import BudgetExhausted, Governor
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, RunSettings, UsageError
@@ -24,6 +26,9 @@ from .target import Target, emulator_target
 
 SETTINGS_KEY = pytest.StashKey[RunSettings]()
 STATE_KEY = pytest.StashKey["RunState"]()
+"""The single-target run's state (also the CLI's view of it)."""
+STATES_KEY = pytest.StashKey[dict]()
+"""Every target's state in this process, by target name (None: the single target)."""
 MINIMAL_VALID = {"Url": "wss://media.example.com/preflight"}
 
 
@@ -47,6 +52,8 @@ def _flag(option) -> str:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "SignalWire Create a Conference Stream conformance")
+    group.addoption("--conformance-targets", dest="conformance_targets", default=None, metavar="all|A,B",
+                    help="run several config-file targets (with -n, in parallel on xdist workers)")
     for option in TARGET_OPTIONS + CONFIG_OPTIONS:
         env = f" [env: {option.env}]" if option.env else ""
         if option.switch:
@@ -58,22 +65,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                         help=option.help + env)
 
 
-def _settings_from(config: pytest.Config) -> RunSettings:
-    if SETTINGS_KEY in config.stash:
+def _given(config: pytest.Config) -> dict:
+    return {o.name: config.getoption(f"conformance_{o.name}") for o in TARGET_OPTIONS + CONFIG_OPTIONS}
+
+
+def _settings_from(config: pytest.Config, target: str | None) -> RunSettings:
+    if SETTINGS_KEY in config.stash and target is None:
         return config.stash[SETTINGS_KEY]
-    given = {o.name: config.getoption(f"conformance_{o.name}") for o in TARGET_OPTIONS + CONFIG_OPTIONS}
-    return settings_for(given)
+    settings = settings_for(_given(config), target=target)
+    if target is not None:  # one report folder per target
+        settings = dataclasses.replace(settings, report_dir=os.path.join(settings.report_dir, target))
+    return settings
 
 
-def _state(config: pytest.Config) -> RunState:
-    if STATE_KEY not in config.stash:
+def target_list(config: pytest.Config) -> list[str]:
+    """The targets of a several-target run (`--conformance-targets all` or a comma list); [] otherwise."""
+    raw = config.getoption("conformance_targets", None)
+    if not raw:
+        return []
+    try:
+        known = target_names(_given(config))
+    except UsageError as exc:
+        raise pytest.UsageError(f"conformance: error: {exc}") from None
+    names = known if raw.strip() == "all" else [n.strip() for n in raw.split(",") if n.strip()]
+    missing = [n for n in names if n not in known]
+    if missing or not names:
+        raise pytest.UsageError(f"conformance: error: --targets: not in the config file: {', '.join(missing) or raw}"
+                                f" (defined: {', '.join(known) or 'none'})")
+    return names
+
+
+def _state(config: pytest.Config, target: str | None = None) -> RunState:
+    states = config.stash.setdefault(STATES_KEY, {})
+    if target not in states:
         try:
-            settings = _settings_from(config)
+            settings = _settings_from(config, target)
         except UsageError as exc:
             pytest.exit(f"conformance: error: {exc}", returncode=2)
         seed = settings.seed if settings.seed is not None else random.randrange(2**32)
-        config.stash[STATE_KEY] = RunState(settings, seed)
-    return config.stash[STATE_KEY]
+        states[target] = RunState(settings, seed)
+        if target is None:
+            config.stash[STATE_KEY] = states[target]
+    return states[target]
 
 
 def _start_target(state: RunState) -> Target:
@@ -143,10 +176,30 @@ def _unusable(state: RunState, message: str) -> None:
     pytest.exit(f"conformance: {message}", returncode=2)
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "conformance_target_name" in metafunc.fixturenames:
+        names = target_list(metafunc.config)
+        if names:
+            metafunc.parametrize("conformance_target_name", names, indirect=True, scope="session", ids=names)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the marks into --dist loadgroup groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    for item in items:  # one worker per target: its session state (and Name uniqueness probes) stay whole
+        name = getattr(getattr(item, "callspec", None), "params", {}).get("conformance_target_name")
+        if name is not None:
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
 @pytest.fixture(scope="session")
-def conformance(request: pytest.FixtureRequest) -> Explorer:
+def conformance_target_name(request: pytest.FixtureRequest) -> str | None:
+    return getattr(request, "param", None)
+
+
+@pytest.fixture(scope="session")
+def conformance(request: pytest.FixtureRequest, conformance_target_name: str | None) -> Explorer:
     """The run: target started or reached, preflight passed; `explore(strategy)` sends examples."""
-    state = _state(request.config)
+    state = _state(request.config, conformance_target_name)
     if state.explorer is None:
         state.target = _start_target(state)
         s = state.settings
@@ -170,9 +223,21 @@ _interrupted = [False]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    state = session.config.stash.get(STATE_KEY, None)
-    if state is None or state.results is None:
-        return
+    for state in session.config.stash.get(STATES_KEY, {}).values():
+        if state.results is not None:
+            _finish(session, state)
+    names = target_list(session.config)
+    if names and not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
+        from .combined import combined_exit_code
+
+        session.exitstatus = combined_exit_code(_report_root(session.config), names)
+
+
+def _report_root(config: pytest.Config) -> str:
+    return settings_for(_given(config)).report_dir
+
+
+def _finish(session: pytest.Session, state: RunState) -> None:
     state.finished = time.time()
     state.interrupted = _interrupted[0]
     try:
@@ -188,6 +253,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    names = target_list(config)
+    if names:
+        from .combined import combined_table
+
+        terminalreporter.section("conformance: targets")
+        for line in combined_table(_report_root(config), names):
+            terminalreporter.write_line(line)
+        return
     state = config.stash.get(STATE_KEY, None)
     if state is None or state.results is None:
         return

@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from .config import settings_for
+from .combined import combined_exit_code, combined_table
+from .config import settings_for, target_names
+from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError
 from .plugin import SETTINGS_KEY, STATE_KEY
 from .summary import summary_lines
 
@@ -35,7 +37,8 @@ class _CliPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self.config = config
-        config.stash[SETTINGS_KEY] = self.settings
+        if self.settings is not None:
+            config.stash[SETTINGS_KEY] = self.settings
 
     def pytest_collection_modifyitems(self, items) -> None:
         self.total = len(items)
@@ -72,3 +75,42 @@ def run(given: dict, *, quiet: bool = False) -> int:
     if state.interrupted:
         return 130 if not state.results.problems else 2
     return state.results.exit_code()
+
+
+def _passthrough(given: dict) -> list[str]:
+    """Flags given to `conformance run`, as the plugin's options for the workers; never a secret:
+    the token travels in the environment, which the workers inherit."""
+    args = []
+    for option in TARGET_OPTIONS + CONFIG_OPTIONS:
+        value = given.get(option.name)
+        if value in (None, False, []):
+            continue
+        if option.secret:
+            os.environ[option.env] = value
+            continue
+        flag = "--conformance-" + option.name.replace("_", "-")
+        if option.switch:
+            args.append(flag)
+        else:
+            args += [f"{flag}={item}" for item in (value if option.many else [value])]
+    return args
+
+
+def run_targets(given: dict, raw_targets: str, workers: str | None, *, quiet: bool = False) -> int:
+    known = target_names(given)
+    names = known if raw_targets.strip() == "all" else [n.strip() for n in raw_targets.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise UsageError(f"--targets: not in the config file: {', '.join(unknown) or raw_targets} "
+                         f"(defined: {', '.join(known) or 'none'})")
+    for name in names:  # every target's settings are checked before anything is sent
+        settings_for(given, target=name)
+    root = settings_for(given).report_dir
+    plugin = _CliPlugin(None, quiet=quiet)
+    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-p", "no:cacheprovider", "-p", "no:terminal",
+            f"--conformance-targets={','.join(names)}", *_passthrough(given)]
+    if workers:
+        args += ["-n", workers, "--dist", "loadgroup"]
+    pytest.main(args, plugins=[plugin])
+    plugin.say("\n".join([""] + combined_table(root, names)))
+    return combined_exit_code(root, names)

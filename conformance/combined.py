@@ -1,0 +1,35 @@
+"""Several targets in one run: a table of their verdicts, read back from each target's report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _report(root: str, name: str) -> dict | None:
+    path = Path(root) / name / "results.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def combined_exit_code(root: str, names: list[str]) -> int:
+    """The worst of the targets' exits: 2 if any run was not made (or left no report), else 1 if any failed."""
+    codes = [(_report(root, n) or {"exit_code": 2})["exit_code"] for n in names]
+    return max(codes) if codes else 2
+
+
+def combined_table(root: str, names: list[str]) -> list[str]:
+    width = max(len(n) for n in names)
+    lines = [f"{'target':<{width}}  exit  requests  FAIL  WARN  verdict"]
+    for name in names:
+        report = _report(root, name)
+        if report is None:
+            lines.append(f"{name:<{width}}     2         -     -     -  no report: the run for this target did not finish")
+            continue
+        counts = {s: sum(r["status"] == s for r in report["requirements"]) for s in ("FAIL", "WARN")}
+        lines.append(f"{name:<{width}}  {report['exit_code']:>4}  {report['requests']:>8}  {counts['FAIL']:>4}  "
+                     f"{counts['WARN']:>4}  {report['verdict']}")
+    lines.append(f"reports: {root}/<target>/")
+    return lines

@@ -42,6 +42,15 @@ class Rate:
         return cls(int(number), periods[unit.strip().lower()])
 
 
+class _Slot:
+    """One request's place in the rate window: stamped again when its answer has arrived."""
+
+    __slots__ = ("at", "done")
+
+    def __init__(self, at: float) -> None:
+        self.at, self.done = at, False
+
+
 @dataclass
 class Governor:
     max_requests: int | None = None
@@ -52,26 +61,37 @@ class Governor:
     sent: int = 0
     throttled: int = 0
     network_faults: int = 0
-    _window: collections.deque = field(default_factory=collections.deque, repr=False)
+    _window: collections.deque[_Slot] = field(default_factory=collections.deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def admit(self) -> None:
-        """Wait for the rate limit, then count one request against the budget (or refuse it)."""
+    def admit(self) -> _Slot:
+        """Wait for the rate limit, then count one request against the budget (or refuse it).
+
+        The window holds each request from its admission until a full period after its answer
+        arrived (`done`). A request reaches the server after it is admitted and before its answer
+        comes back, so no window at the server can hold one too many, whatever the jitter.
+        """
         with self._lock:  # held while waiting: requests leave one by one, never in a burst
             if self.max_requests is not None and self.sent >= self.max_requests:
                 raise BudgetExhausted(f"the request budget of {self.max_requests} is spent")
+            slot = _Slot(time.monotonic())
             if self.rate is not None:
-                now = time.monotonic()
-                while self._window and now - self._window[0] >= self.rate.period:
-                    self._window.popleft()
-                if len(self._window) >= self.rate.count:
-                    # the window is judged at the server, where arrivals jitter against departures:
-                    # leave a margin so that no window there holds one request too many
-                    margin = max(0.05, 0.05 * self.rate.period)
-                    time.sleep(max(0.0, self._window[0] + self.rate.period + margin - now))
-                    self._window.popleft()
-                self._window.append(time.monotonic())
+                while True:
+                    now = time.monotonic()
+                    while self._window and self._window[0].done and now - self._window[0].at >= self.rate.period:
+                        self._window.popleft()
+                    if len(self._window) < self.rate.count:
+                        break
+                    oldest = self._window[0]
+                    time.sleep(max(0.005, oldest.at + self.rate.period - now) if oldest.done else 0.005)
+                slot.at = time.monotonic()
+                self._window.append(slot)
             self.sent += 1
+            return slot
+
+    @staticmethod
+    def done(slot: _Slot) -> None:
+        slot.at, slot.done = time.monotonic(), True
 
     @property
     def remaining(self) -> int | None:
@@ -100,10 +120,11 @@ class GovernedSession(requests.Session):
     def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests' signature
         faults = throttles = 0
         while True:
-            self.governor.admit()
+            slot = self.governor.admit()
             try:
                 response = super().request(method, url, *args, **kwargs)
             except NETWORK_ERRORS as exc:
+                self.governor.done(slot)
                 with self.governor._lock:
                     self.governor.network_faults += 1
                 faults += 1
@@ -113,6 +134,7 @@ class GovernedSession(requests.Session):
                                             f"{type(exc).__name__}") from None
                 time.sleep(self.governor.backoff_seconds * faults)
                 continue
+            self.governor.done(slot)
             if response.status_code == 429 and throttles < self.governor.throttle_retries:
                 throttles += 1
                 with self.governor._lock:

@@ -197,7 +197,7 @@ def test_governor_window_and_budget_units():
     governor = Governor(max_requests=3, rate=Rate.parse("2/s"))
     started = time.monotonic()
     for _ in range(3):
-        governor.admit()
+        governor.done(governor.admit())
     assert time.monotonic() - started >= 0.99  # the third waited for the window
     from conformance.governor import BudgetExhausted
 

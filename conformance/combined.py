@@ -26,7 +26,7 @@ def combined_table(root: str, names: list[str]) -> list[str]:
     for name in names:
         report = _report(root, name)
         if report is None:
-            lines.append(f"{name:<{width}}     2         -     -     -  no report: the run for this target did not finish")
+            lines.append(f"{name:<{width}}     2         -     -     -  no report: this target's run did not finish")
             continue
         counts = {s: sum(r["status"] == s for r in report["requirements"]) for s in ("FAIL", "WARN")}
         lines.append(f"{name:<{width}}  {report['exit_code']:>4}  {report['requests']:>8}  {counts['FAIL']:>4}  "

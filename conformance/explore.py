@@ -38,6 +38,8 @@ class Explorer:
         self.runner = runner
         self.max_examples = max_examples
         self.seed = seed_value
+        self.receivers = None
+        """The media receivers, when the run checks media (--media)."""
 
     def _given(self, strategy: st.SearchStrategy, body: Callable, examples: int | None = None) -> None:
         test = given(strategy)(body)

@@ -160,6 +160,16 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            switch=True, default=False),
     Option("dry_run", "print what would be sent, and send nothing", "CONFORMANCE_DRY_RUN", _boolean, switch=True,
            default=False),
+    Option("media", "also check the streams themselves: WebSocket audio and status callbacks",
+           "CONFORMANCE_MEDIA", _boolean, switch=True, default=False),
+    Option("media_public_url", "public wss:// URL that reaches the suite's WebSocket receiver (real deployments)",
+           "CONFORMANCE_MEDIA_PUBLIC_URL", metavar="URL"),
+    Option("callback_public_url", "public http(s):// URL that reaches the suite's callback receiver",
+           "CONFORMANCE_CALLBACK_PUBLIC_URL", metavar="URL"),
+    Option("media_port", "local port of the WebSocket receiver (0: a free one)", "CONFORMANCE_MEDIA_PORT", _port,
+           default=0, metavar="PORT"),
+    Option("callback_port", "local port of the callback receiver (0: a free one)", "CONFORMANCE_CALLBACK_PORT",
+           _port, default=0, metavar="PORT"),
 )
 CONFIG_OPTIONS: tuple[Option, ...] = (
     Option("config", "config file (default: ./conformance.toml, else [tool.conformance] in ./pyproject.toml)",
@@ -223,6 +233,11 @@ class RunSettings:
     waivers: str | None = None
     cleanup: bool = False
     dry_run: bool = False
+    media: bool = False
+    media_public_url: str | None = None
+    callback_public_url: str | None = None
+    media_port: int = 0
+    callback_port: int = 0
 
     @property
     def uses_emulator(self) -> bool:
@@ -259,6 +274,9 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         if missing:
             raise UsageError(f"testing {base_url} needs {', '.join(missing)}")
         _refuse_insecure(base_url, bool(values.get("allow_insecure_http")))
+        if values.get("media") and not (values.get("media_public_url") and values.get("callback_public_url")):
+            raise UsageError("--media against a real deployment needs --media-public-url and --callback-public-url "
+                             "(addresses that reach this machine's receivers)")
     return RunSettings(
         target_name=target_name,
         base_url=base_url,
@@ -275,6 +293,11 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         waivers=values.get("waivers"),
         cleanup=bool(values.get("cleanup")),
         dry_run=bool(values.get("dry_run")),
+        media=bool(values.get("media")),
+        media_public_url=values.get("media_public_url"),
+        callback_public_url=values.get("callback_public_url"),
+        media_port=values.get("media_port") or 0,
+        callback_port=values.get("callback_port") or 0,
     )
 
 

@@ -109,12 +109,28 @@ def _state(config: pytest.Config, target: str | None = None) -> RunState:
     return states[target]
 
 
-def _start_target(state: RunState) -> Target:
+def _start_receivers(state: RunState):
+    s = state.settings
+    if not s.media or s.dry_run:
+        return None
+    from .media.receivers import Receivers
+
+    return state.closer.enter_context(Receivers(media_public_url=s.media_public_url,
+                                                callback_public_url=s.callback_public_url,
+                                                media_port=s.media_port, callback_port=s.callback_port))
+
+
+def _start_target(state: RunState, receivers) -> Target:
     s = state.settings
     if s.uses_emulator:
-        from .emulator import running_emulator
+        from .emulator import EmulatorApp, running_emulator
 
-        return emulator_target(state.closer.enter_context(running_emulator()))
+        media = None
+        if receivers is not None:
+            from .media.player import MediaSettings
+
+            media = MediaSettings(ca_file=receivers.ca_file)
+        return emulator_target(state.closer.enter_context(running_emulator(app=EmulatorApp(media=media))))
     return Target(s.base_url, s.project_id, s.api_token, s.account_sid, s.conference_sids,
                   s.ca_file or True, is_emulator=False)
 
@@ -201,13 +217,15 @@ def conformance(request: pytest.FixtureRequest, conformance_target_name: str | N
     """The run: target started or reached, preflight passed; `explore(strategy)` sends examples."""
     state = _state(request.config, conformance_target_name)
     if state.explorer is None:
-        state.target = _start_target(state)
+        receivers = _start_receivers(state)
+        state.target = _start_target(state, receivers)
         s = state.settings
         state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header,
                                 waivers=_waivers(s))
         governor = Governor(max_requests=s.max_requests, rate=s.rate)
         state.runner = Runner(state.target, state.results, seed=state.seed, governor=governor, dry_run=s.dry_run)
         state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed)
+        state.explorer.receivers = receivers
         if not s.dry_run:
             state.explorer.guarded(_preflight, state)
     yield state.explorer

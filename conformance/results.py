@@ -73,6 +73,8 @@ class Results:
         self.problems: list[str] = []
         """Reasons the run could not be made (target gone, credentials refused): exit 2."""
         self.budget_spent = False
+        self.waveforms: dict[str, list[int]] = {}
+        """Per codec, the first decoded samples received (--media), for the HTML report."""
         self.notes: list[str] = []
         """Things a reader should know that are not findings (budget spent, throttling, waivers expired)."""
         for rule_id, waiver in (waivers or {}).items():
@@ -133,6 +135,11 @@ class Results:
         result.examples.append(example)
         result.examples.sort(key=lambda e: e.size)
         del result.examples[KEPT_EXAMPLES:]
+
+    def keep_waveform(self, codec: str, samples: list[int]) -> None:
+        with self._lock:
+            if samples and codec not in self.waveforms:
+                self.waveforms[codec] = samples
 
     def add_example(self, rule_id: str, ex: Exchange, failed: Failed) -> None:
         """A further failing example of a rule, already counted (a minimized reproduction)."""

@@ -24,6 +24,7 @@ class Area(StrEnum):
     ROBUSTNESS = "robustness"
     SECURITY = "security"
     STATE = "state"
+    MEDIA = "media"
 
 
 VALIDATION_STATUSES = frozenset({400, 422})
@@ -145,6 +146,37 @@ _ALL = (
           "Two simultaneous creates with one Name do not both succeed",
           "Name: \"Unique name for the Stream, per Conference.\""),
 )
+
+_MEDIA = (
+    # --- checked with --media only: what a created stream then does -----------------------------------
+    _rule("media-connects", "MUST", Area.MEDIA, "A created stream opens a WebSocket to its Url",
+          "Url: \"A WebSocket connection to the url will be established and audio will start flowing\""),
+    _rule("media-bearer", "MUST", Area.MEDIA,
+          "The upgrade carries Authorization: Bearer <AuthorizationBearerToken> when one was given",
+          "AuthorizationBearerToken: \"Bearer token for authorization with the WebSocket server.\""),
+    _rule("media-messages", "MUST", Area.MEDIA, "Messages come as connected, one start, media..., stop",
+          "SignalWire's stream messages: connected, start, media, stop"),
+    _rule("media-start", "MUST", Area.MEDIA,
+          "start names the stream and account, the tracks from Track and customParameters from ParameterN",
+          "Track; Parameter1.Name: \"Custom parameter name to pass towards the WebSocket server.\""),
+    _rule("media-format", "MUST", Area.MEDIA, "start's mediaFormat matches StreamCodec (encoding, rate, 1 channel)",
+          "StreamCodec: \"The audio codec to use for the stream.\" (PCMU audio/x-mulaw 8000, L16@16000h "
+          "audio/x-L16 16000, ...)"),
+    _rule("media-audio", "MUST", Area.MEDIA, "media payloads decode at the advertised rate, 20 ms each, not silent",
+          "media: base64 payload of raw audio in the advertised mediaFormat"),
+    _rule("media-sequence", "MUST", Area.MEDIA, "chunk and timestamp increase monotonically per track",
+          "media: track, chunk, timestamp (ms)"),
+    _rule("callback-events", "MUST", Area.MEDIA,
+          "StatusCallback gets stream-started and stream-stopped with the documented parameters",
+          "StatusCallback: \"The URL to request to when stream is available.\""),
+    _rule("callback-method", "MUST", Area.MEDIA, "Status callbacks use StatusCallbackMethod (default POST)",
+          "StatusCallbackMethod: \"Whether the request to `StatusCallback` URL is a `GET` or a `POST`.\""),
+    _rule("media-duplicate-name", "MUST", Area.MEDIA,
+          "A duplicate live Name is rejected at create, or its stream reports stream-error; never two live streams",
+          "Name: \"Unique name for the Stream, per Conference.\" (with --media, a MUST)"),
+)
+_ALL = _ALL + _MEDIA
+MEDIA_RULE_IDS = tuple(r.id for r in _MEDIA)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 REQUEST_RULES: tuple[Rule, ...] = tuple(r for r in _ALL if r.breakable)

@@ -75,8 +75,10 @@ class Runner:
         return f"{self.run_tag}-{next(self._counter)}-"
 
     # --- building cases --------------------------------------------------------------------
-    def case_for(self, request: StreamRequest) -> Case:
-        request = request.with_name_prefix(self.name_prefix())
+    def case_for(self, request: StreamRequest, *, unique_name: bool = True) -> Case:
+        """`unique_name`: prefix the Name per request (False where a probe needs the very Name it chose)."""
+        if unique_name:
+            request = request.with_name_prefix(self.name_prefix())
         headers = {"Accept": "application/json"}
         authorization = self.target.authorization_for(request)
         if authorization is not None:

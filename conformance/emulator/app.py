@@ -56,8 +56,15 @@ class _Clock:
 
 
 class EmulatorApp:
-    def __init__(self, settings: EmulatorSettings | None = None) -> None:
+    player_class = None
+    """The media player class (default `conformance.media.player.StreamPlayer`); a seam for tests."""
+
+    def __init__(self, settings: EmulatorSettings | None = None, media=None) -> None:
         self.settings = settings or EmulatorSettings()
+        self.media = media
+        """`MediaSettings` to stream for real after each create; None: the REST side only."""
+        self._playing: dict[str, object] = {}
+        self._tasks: set = set()
         self.store = StreamStore()
         self.clock = _Clock()
         self.conferences = frozenset(self.settings.conference_sids)
@@ -173,9 +180,24 @@ class EmulatorApp:
         self.validate(fields)
         name = fields.get("Name") or None  # an empty Name is no name: null, and never a duplicate
         try:
-            return self.store.create(account_sid, conference_sid, name, self.clock.now(), fields)
+            stream = self.store.create(account_sid, conference_sid, name, self.clock.now(), fields)
         except DuplicateName:
             raise ValidationFailed([f"Duplicated stream name: a live stream named {name!r} exists"]) from None
+        if self.media is not None:
+            self.start_media(stream)
+        return stream
+
+    def start_media(self, stream: Stream) -> None:
+        import asyncio
+
+        from conformance.media.player import StreamPlayer, StreamState
+
+        state = StreamState(stream.sid, stream.account_sid, stream.conference_sid, stream.name, stream.fields)
+        player = (self.player_class or StreamPlayer)(self.media, state)
+        self._playing[stream.sid] = state
+        task = asyncio.get_running_loop().create_task(player.play())
+        self._tasks.add(task)
+        task.add_done_callback(lambda t: (self._tasks.discard(t), self._playing.pop(stream.sid, None)))
 
     def update(self, account_sid: str, conference_sid: str, stream_sid: str, fields: dict[str, Any]) -> Stream:
         try:
@@ -187,6 +209,9 @@ class EmulatorApp:
             raise HTTPError(404, 20404, "The requested resource was not found")
         if fields.get("Status") != "stopped":
             raise ValidationFailed(["Status must be stopped"])
+        playing = self._playing.get(stream_sid)
+        if playing is not None:
+            playing.stopped.set()
         return self.store.stop(stream, self.clock.now())
 
     def stream_body(self, stream: Stream) -> dict[str, Any]:

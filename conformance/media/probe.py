@@ -1,0 +1,103 @@
+"""--media: create streams that point at the suite's receivers, let audio flow, stop, and judge."""
+
+from __future__ import annotations
+
+import secrets
+
+from strategies import StreamRequest
+
+from conformance.checks import PASS, Failed
+from conformance.exchange import Expectation
+
+from . import codecs, verify
+from .receivers import Receivers
+
+LISTEN_SECONDS = 0.6
+SETTLE_SECONDS = 8.0
+
+
+def _fields(receivers: Receivers, key: str, index: int, codec: str, track: str) -> dict:
+    fields = {
+        "Url": receivers.media_url(key), "Name": f"media-{index}", "StreamCodec": codec, "Track": track,
+        "StatusCallback": receivers.callback_url(key), "StatusCallbackMethod": "GET" if index % 2 else "POST",
+        "Parameter1.Name": "call", "Parameter1.Value": f"media-{index}",
+        "Parameter2.Name": "codec", "Parameter2.Value": codec,
+    }
+    if index % 3 != 2:  # some streams without a bearer token: the header must then be absent, not empty
+        fields["AuthorizationBearerToken"] = f"bt_media_{secrets.token_hex(12)}"
+    return fields
+
+
+def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "valid"):
+    """`kind` 'probe' for a create whose right answer is not simply 200 (a duplicate Name)."""
+    request = StreamRequest(fields=fields)
+    case = runner.case_for(request, unique_name=unique_name)
+    exchange = runner.send(case, Expectation(kind, (), "probe:media", "a stream to the suite's receiver"))
+    return exchange, runner.judge(exchange)
+
+
+def _sid(exchange) -> str | None:
+    body = exchange.json
+    return body.get("sid") if exchange.status == 200 and isinstance(body, dict) else None
+
+
+def run_media(runner, receivers: Receivers) -> list:
+    failures, created = [], []
+    combos = [(codec, track) for codec in codecs.FORMATS for track in codecs.TRACKS]
+    for index, (codec, track) in enumerate(combos):
+        key = f"{runner.run_tag}-m{index}"
+        exchange, judged = _create(runner, _fields(receivers, key, index, codec, track))
+        failures += judged
+        if _sid(exchange):
+            created.append((key, exchange))
+    receivers.wait(lambda: all(len(receivers.sessions.get(k, _EMPTY).messages) >= 2 + LISTEN_SECONDS * 25
+                               for k, _ in created), timeout=LISTEN_SECONDS + 5)
+    for _, exchange in created:
+        runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, _sid(exchange))
+    receivers.wait(lambda: all(_settled(receivers, k, ex) for k, ex in created), timeout=SETTLE_SECONDS)
+    for key, exchange in created:
+        delivery = verify.Delivery(_sid(exchange), runner.target.account_sid, exchange.sent_fields,
+                                   receivers.sessions.get(key), receivers.callbacks.get(key, []))
+        failures += runner.results.record(exchange, verify.evaluate(delivery), traffic=False)
+        runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
+    failures += _duplicate_name(runner, receivers)
+    return failures
+
+
+class _Nothing:
+    messages: list = []
+    closed = False
+
+
+_EMPTY = _Nothing()
+
+
+def _settled(receivers: Receivers, key: str, exchange) -> bool:
+    session = receivers.sessions.get(key)
+    stopped = any(c.params.get("StreamEvent") == "stream-stopped" for c in receivers.callbacks.get(key, []))
+    return session is not None and session.closed and stopped
+
+
+def _duplicate_name(runner, receivers: Receivers) -> list:
+    """With --media a duplicate Name is a MUST: rejected at create, or the second stream's stream-error."""
+    name = f"{runner.run_tag}-media-dup"
+    keys = [f"{runner.run_tag}-dup{i}" for i in (1, 2)]
+    first, failures = _create(runner, {**_fields(receivers, keys[0], 0, "PCMU", "inbound_track"), "Name": name},
+                              unique_name=False)
+    if not _sid(first):
+        return failures
+    second, judged = _create(runner, {**_fields(receivers, keys[1], 0, "PCMU", "inbound_track"), "Name": name},
+                             unique_name=False, kind="probe")
+    failures += judged
+    outcome = PASS
+    if second.status == 200:
+        errored = receivers.wait(lambda: any(c.params.get("StreamEvent") == "stream-error"
+                                             for c in receivers.callbacks.get(keys[1], [])), timeout=3)
+        if not errored:
+            outcome = Failed("the second create rejected, or a stream-error callback for it",
+                             "200 and no stream-error: two live streams with one Name")
+    failures += runner.results.record(second, [("media-duplicate-name", outcome)], traffic=False)
+    for exchange in (first, second):
+        if _sid(exchange):
+            runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, _sid(exchange))
+    return failures

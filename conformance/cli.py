@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
     _add(emulate, EMULATE_OPTIONS)
     emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
+    emulate.add_argument("--media", action="store_true",
+                         help="stream for real after each create (dials and calls back loopback hosts only)")
+    emulate.add_argument("--media-ca-file", metavar="PATH", default=None,
+                         help="with --media: the CA to trust for wss:// and https:// receivers")
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
@@ -63,7 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "emulate":
             from .emulate_command import emulate
 
-            return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls)
+            if args.media_ca_file and not os.path.isfile(args.media_ca_file):
+                raise UsageError(f"--media-ca-file: no file at {args.media_ca_file!r}")
+            return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
+                           media_ca_file=args.media_ca_file)
         if args.command == "replay":
             from .replay import replay
 

@@ -11,7 +11,7 @@ from .emulator.tls import make_tls_files
 from .options import UsageError
 
 
-def emulate(values: dict, *, tls: bool) -> int:
+def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None) -> int:
     given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
     if values["conference_sid"]:
         given["conference_sids"] = tuple(values["conference_sid"])
@@ -25,7 +25,12 @@ def emulate(values: dict, *, tls: bool) -> int:
         raise UsageError(f"cannot listen on {values['host']}:{values['port']}: {exc.strerror or exc}") from None
     with tempfile.TemporaryDirectory(prefix="emulator-tls-") as tmp:
         tls_files = make_tls_files(Path(tmp)) if tls else None
-        app = EmulatorApp(settings)
+        media_settings = None
+        if media:
+            from .media.player import MediaSettings
+
+            media_settings = MediaSettings(ca_file=media_ca_file)
+        app = EmulatorApp(settings, media=media_settings)
         running = describe(sock, app, tls_files)
         token_line = running.api_token if "api_token" not in given else "(the one you gave)"
         lines = [
@@ -36,8 +41,9 @@ def emulate(values: dict, *, tls: bool) -> int:
         ]
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
+        if media:
+            lines.append("  media:                   streams to loopback wss:// Urls, callbacks to loopback hosts")
         lines.append("press Ctrl-C to stop")
         print("\n".join(lines), flush=True)
         serve_forever(sock, app, tls_files)
-    print("emulator stopped", flush=True)
     return 0

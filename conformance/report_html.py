@@ -80,6 +80,22 @@ def _trend(title: str, values: list[float | None], unit: str, width: int = 480, 
             f'stroke-width="2"/>{dots}<text x="0" y="14" font-size="11">{top:g}{unit}</text></svg></div>')
 
 
+def _waveforms(waveforms: dict[str, list[int]], width: int = 300, height: int = 80) -> str:
+    """Per codec, the first samples received (--media): a tone should look like one."""
+    charts = []
+    for codec, samples in waveforms.items():
+        if not samples:
+            continue
+        step = width / max(1, len(samples) - 1)
+        peak = max(1, max(abs(s) for s in samples))
+        points = " ".join(f"{i * step:.1f},{height / 2 - (height / 2 - 4) * s / peak:.1f}"
+                          for i, s in enumerate(samples))
+        charts.append(f'<div class="chart waveform"><h3>{escape(codec)} (received)</h3><svg role="img" '
+                      f'aria-label="waveform {escape(codec)}" width="{width}" height="{height}"><polyline '
+                      f'points="{points}" fill="none" stroke="#1f7a3f" stroke-width="1"/></svg></div>')
+    return "".join(charts)
+
+
 def _matrix(requirements: list[dict]) -> str:
     areas: dict[str, list[dict]] = {}
     for r in requirements:
@@ -124,7 +140,8 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
             ("suite version", report["suite_version"]), ("spec sha256", report["spec_sha256"][:16] + "...")]
     charts = (_bars("Status codes per rule area", area_rows) + _histogram("Response time", latencies_ms)
               + _trend("Pass rate per run", [h.get("pass_rate") for h in history], "")
-              + _trend("Median latency per run", [h.get("p50_ms") for h in history], " ms"))
+              + _trend("Median latency per run", [h.get("p50_ms") for h in history], " ms")
+              + _waveforms(report.get("waveforms", {})))
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Conformance report: {escape(report["verdict"])}</title><style>{_CSS}</style></head><body>
 <div id="verdict" class="verdict {verdict_class}">{escape(report["verdict"])}</div><main>

@@ -54,6 +54,7 @@ def report_dict(state) -> dict:
         ],
         "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
                              for area, c in results.statuses_by_area.items()},
+        "waveforms": {codec: samples for codec, samples in sorted(results.waveforms.items())},
         "ledger": [{"account_sid": a, "conference_sid": c, "sid": s} for a, c, s in state.runner.created],
     }
 

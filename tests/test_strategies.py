@@ -53,8 +53,11 @@ def test_each_invalid_example_breaks_only_its_own_rule(target, session_for, requ
 def test_every_rule_is_reachable_or_checked_on_responses():
     breakable = {r.id for r in rules.REQUEST_RULES}
     assert breakable == set(BODY_RULE_IDS) | set(REQUEST_LEVEL_RULE_IDS)
-    checked = set(checks.CHECKS) | {"accept-valid-form", "accept-valid-json", "schema-negative-rejected",
-                                    "name-unique", "name-unique-concurrent"}
+    from conformance.media.verify import MEDIA_CHECKS
+
+    checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | {"accept-valid-form", "accept-valid-json",
+                                                        "schema-negative-rejected", "name-unique",
+                                                        "name-unique-concurrent", "media-duplicate-name"}
     assert set(rules.RULES) - breakable <= checked
 
 

@@ -110,7 +110,7 @@ class StreamPlayer:
                 await self.callback("stream-started")
                 await self._media_until_stopped(ws)
                 await ws.send(json.dumps(self.envelope("stop", stop={"accountSid": self.stream.account_sid})))
-        except (OSError, asyncio.TimeoutError, ssl.SSLError, Exception) as exc:  # noqa: BLE001
+        except (TimeoutError, OSError, ssl.SSLError, Exception) as exc:  # noqa: BLE001
             if isinstance(exc, asyncio.CancelledError):
                 raise
             await self.callback("stream-error", error=f"could not stream to Url: {type(exc).__name__}")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from strategies import StreamRequest
-
 from conformance.checks import PASS, Failed
 from conformance.exchange import Expectation
+from strategies import StreamRequest
 
 from . import codecs, verify
 from .receivers import Receivers

@@ -71,6 +71,9 @@ def run(given: dict, *, quiet: bool = False) -> int:
     if state is None or state.results is None:
         print(f"conformance: the run could not start (pytest exit {int(code)})", file=sys.stderr)
         return 2
+    if state.results.problems:  # the run was not made: the reason, on one line, is the whole story
+        print(f"conformance: {state.results.problems[0]}", file=sys.stderr)
+        return 2
     plugin.say("\n".join([""] + summary_lines(state)))
     if state.interrupted:
         return 130 if not state.results.problems else 2

@@ -25,6 +25,8 @@ def verdict_line(state) -> str:
 
 def summary_lines(state) -> list[str]:
     results = state.results
+    if results.problems:
+        return [verdict_line(state)]
     elapsed = (state.finished or state.started) - state.started
     lines = [
         f"target {state.target.base_url}{' (embedded emulator)' if state.target.is_emulator else ''}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
 REPLAY_OPTIONS = {"base_url", "space", "project_id", "api_token", "ca_file"}
 
 
+def _interrupt_on_sigterm() -> None:
+    """A CI job's timeout sends SIGTERM: end the run as Ctrl-C does, so that its reports are written."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -84,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("-n/--workers goes with --targets (one worker per target)")
         from .run_command import run
 
+        _interrupt_on_sigterm()
         return run(vars(args), quiet=args.quiet)
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)

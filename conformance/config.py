@@ -115,7 +115,12 @@ def settings_for(given: Mapping[str, Any], environ: Mapping[str, str] | None = N
     config = load(meta["config"], environ)
     name = target if target is not None else meta["target"]
     values = resolve(TARGET_OPTIONS, given, environ, configured_values(config, name, environ))
-    return run_settings(values, target_name=name)
+    settings = run_settings(values, target_name=name)
+    if settings.waivers:  # read now, so that a bad file is one line before anything starts
+        from . import waivers
+
+        waivers.load(settings.waivers)
+    return settings
 
 
 def target_names(given: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[str]:

@@ -162,16 +162,23 @@ def test_no_secret_reaches_reports_or_output(tmp_path, app_class):
         assert not leaked, (where, leaked[:2])
 
 
-def test_interrupted_run_still_writes_reports_and_says_so(tmp_path):
+def _default_sigint() -> None:
+    # a background job of a non-interactive shell (as CI may run us) starts with SIGINT ignored;
+    # a person's Ctrl-C reaches a process whose SIGINT is not
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_interrupted_run_still_writes_reports_and_says_so(tmp_path, signum):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "CONFORMANCE_"))}
     proc = subprocess.Popen([sys.executable, "-m", "conformance", "run", "--max-examples", "400",
                              "--report-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+                            text=True, env=env, preexec_fn=_default_sigint)
     try:
         for _ in range(3):  # wait for a few progress lines: the run is under way
             proc.stdout.readline()
         time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:

@@ -295,10 +295,14 @@ def test_waived_failure_does_not_fail_the_run_until_it_expires(tmp_path):
     ('[[waiver]]\nrule = "url-scheme-wss"\nreason = "r"\nexpires = "soon"\n', "expires must be a date"),
 ])
 def test_bad_waivers_are_one_clear_line(tmp_path, text, message):
-    from conformance.waivers import load
+    import subprocess
+    import sys
 
     path = tmp_path / "w.toml"
     path.write_text(text)
     with pytest.raises(UsageError, match=re.escape(message)):
-        load(str(path))
+        settings_for({"waivers": str(path)}, {})
+    proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--waivers", str(path)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1
 

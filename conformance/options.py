@@ -23,21 +23,22 @@ class UsageError(ValueError):
     """Bad input from a flag, a config file or the environment; the message is one line."""
 
 
-def _positive_int(text: str, name: str) -> int:
+def _whole_number(text: str, name: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except (TypeError, ValueError):
         raise UsageError(f"{name} must be a whole number, got {text!r}") from None
+
+
+def _positive_int(text: str, name: str) -> int:
+    value = _whole_number(text, name)
     if value < 1:
         raise UsageError(f"{name} must be at least 1, got {value}")
     return value
 
 
 def _seed(text: str, name: str) -> int:
-    try:
-        value = int(text)
-    except (TypeError, ValueError):
-        raise UsageError(f"{name} must be a whole number, got {text!r}") from None
+    value = _whole_number(text, name)
     if value < 0:
         raise UsageError(f"{name} must not be negative, got {value}")
     return value

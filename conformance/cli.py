@@ -62,12 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
 REPLAY_OPTIONS = {"base_url", "space", "project_id", "api_token", "ca_file"}
 
 
-def _interrupt_on_sigterm() -> None:
-    """A CI job's timeout sends SIGTERM: end the run as Ctrl-C does, so that its reports are written."""
+def _interrupt_on_signals() -> None:
+    """Ctrl-C, and SIGTERM (a CI job's timeout), end the run with its reports written.
+
+    Installed even where SIGINT arrives ignored (a background job of a non-interactive shell),
+    and cooperative: the governor raises again at the next request once the flag is set.
+    """
+    from .governor import INTERRUPTED
 
     def interrupt(signum, frame):
+        INTERRUPTED.set()
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
 
 
@@ -94,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise UsageError("-n/--workers goes with --targets (one worker per target)")
         from .run_command import run
 
-        _interrupt_on_sigterm()
+        _interrupt_on_signals()
         return run(vars(args), quiet=args.quiet)
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)

@@ -33,6 +33,15 @@ def verdict(failures: Iterable[tuple[str, Failed]], waived: Callable[[str], bool
         pytest.fail("MUST rules failed:\n" + "\n".join(lines), pytrace=False)
 
 
+class _StopRun(BaseException):
+    """Ends the run from inside a Hypothesis test. Not an `Exception`: Hypothesis would take one
+    (pytest.exit's included) for a failure and shrink it, replaying a gone target for minutes."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
 class Explorer:
     def __init__(self, runner: Runner, *, max_examples: int, seed_value: int) -> None:
         self.runner = runner
@@ -45,19 +54,29 @@ class Explorer:
         test = given(strategy)(body)
         test = settings(max_examples=examples or self.max_examples, deadline=None, database=None,
                         suppress_health_check=_QUIET_HEALTH, print_blob=False)(test)
-        seed(self.seed)(test)()
+        try:
+            seed(self.seed)(test)()
+        except _StopRun as stop:
+            pytest.exit(stop.message, returncode=stop.code)
 
-    def guarded(self, send: Callable, *args):
-        """Run one step of the run; a gone target or a spent budget ends the whole run, cleanly."""
+    def _step(self, send: Callable, *args):
+        """One step of the run; a gone target or a spent budget ends the whole run, cleanly."""
         try:
             return send(*args)
         except TargetUnreachable as exc:
             self.runner.results.record_problem(str(exc))
-            pytest.exit(f"conformance: {exc}", returncode=2)
+            raise _StopRun(f"conformance: {exc}", 2) from None
         except BudgetExhausted as exc:
             self.runner.results.budget_spent = True
             self.runner.results.note(f"{exc}: the run stopped there")
-            pytest.exit(f"conformance: {exc}", returncode=self.runner.results.exit_code())
+            raise _StopRun(f"conformance: {exc}", self.runner.results.exit_code()) from None
+
+    def guarded(self, send: Callable, *args):
+        """`_step` for code outside Hypothesis (coverage, probes, preflight)."""
+        try:
+            return self._step(send, *args)
+        except _StopRun as stop:
+            pytest.exit(stop.message, returncode=stop.code)
 
     def verdict(self, failures) -> None:
         verdict(failures, self.runner.results.is_waived)
@@ -66,7 +85,7 @@ class Explorer:
         failures: list = []
 
         def body(value) -> None:
-            failures.extend(self.guarded(send, value))
+            failures.extend(self._step(send, value))
 
         body.failures = failures
         return body

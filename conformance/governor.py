@@ -19,6 +19,11 @@ NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exception
 MAX_RETRY_AFTER_SECONDS = 60.0
 
 
+INTERRUPTED = threading.Event()
+"""Set by `conformance run`'s SIGINT/SIGTERM handler; every later request raises again, so one
+KeyboardInterrupt swallowed somewhere in a library cannot let the run go on."""
+
+
 class BudgetExhausted(Exception):
     """The request budget is spent: the run ends here, with what it has."""
 
@@ -71,6 +76,8 @@ class Governor:
         arrived (`done`). A request reaches the server after it is admitted and before its answer
         comes back, so no window at the server can hold one too many, whatever the jitter.
         """
+        if INTERRUPTED.is_set():
+            raise KeyboardInterrupt
         with self._lock:  # held while waiting: requests leave one by one, never in a burst
             if self.max_requests is not None and self.sent >= self.max_requests:
                 raise BudgetExhausted(f"the request budget of {self.max_requests} is spent")

@@ -162,10 +162,9 @@ def test_no_secret_reaches_reports_or_output(tmp_path, app_class):
         assert not leaked, (where, leaked[:2])
 
 
-def _default_sigint() -> None:
-    # a background job of a non-interactive shell (as CI may run us) starts with SIGINT ignored;
-    # a person's Ctrl-C reaches a process whose SIGINT is not
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _ignore_sigint() -> None:
+    # as in a background job of a non-interactive shell (CI may run us so): the run must still stop
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
@@ -173,7 +172,7 @@ def test_interrupted_run_still_writes_reports_and_says_so(tmp_path, signum):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "CONFORMANCE_"))}
     proc = subprocess.Popen([sys.executable, "-m", "conformance", "run", "--max-examples", "400",
                              "--report-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, preexec_fn=_default_sigint)
+                            text=True, env=env, preexec_fn=_ignore_sigint)
     try:
         for _ in range(3):  # wait for a few progress lines: the run is under way
             proc.stdout.readline()

@@ -79,6 +79,8 @@ def _config(app: EmulatorApp, tls: TLSFiles | None) -> uvicorn.Config:
         ws="none",
         backlog=2048,
         timeout_keep_alive=30,
+        # a client that keeps its keep-alive connection busy must not hold a stopping server open
+        timeout_graceful_shutdown=2,
         server_header=False,
         ssl_certfile=str(tls.cert_file) if tls else None,
         ssl_keyfile=str(tls.key_file) if tls else None,

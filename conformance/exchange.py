@@ -55,6 +55,13 @@ class Exchange:
         return self._json
 
     @property
+    def created_sid(self) -> str | None:
+        """The sid of the stream this exchange created, if it created one."""
+        body = self.json
+        sid = body.get("sid") if self.status == 200 and isinstance(body, dict) else None
+        return sid if isinstance(sid, str) else None
+
+    @property
     def response_text(self) -> str:
         return self.response_body.decode("utf-8", "replace")
 

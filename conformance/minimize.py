@@ -12,27 +12,17 @@ import re
 from dataclasses import replace
 
 from strategies import StreamRequest
+from strategies._invalid import broken_fields
 
 from . import checks
 from .runner import Runner
 
 _PARAM = re.compile(r"^Parameter\d+\.(Name|Value)$")
-_RULE_FIELDS = {
-    "track": "Track", "callback-method": "StatusCallbackMethod", "codec": "StreamCodec",
-    "status-callback-url": "StatusCallback", "stream-realtime-boolean": "StreamRealTime", "url": "Url",
-}
 MAX_TRIES = 12
 
 
 def _protected(request: StreamRequest) -> set[str]:
-    keep = {"Url"}
-    for rule_id in request.rule_ids:
-        for prefix, field in _RULE_FIELDS.items():
-            if rule_id.startswith(prefix):
-                keep.add(field)
-        if rule_id == "custom-params-max":
-            keep |= {k for k in request.fields if _PARAM.match(k)}
-    return keep
+    return {"Url"} | broken_fields(request)
 
 
 def _groups(request: StreamRequest) -> list[list[str]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from .config import settings_for, target_names
+from .exchange import Expectation
 from .explore import Explorer
 from .governor import BudgetExhausted, Governor
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, RunSettings, UsageError
@@ -78,8 +79,19 @@ def _settings_from(config: pytest.Config, target: str | None) -> RunSettings:
     return settings
 
 
+TARGETS_KEY = pytest.StashKey[list]()
+
+
 def target_list(config: pytest.Config) -> list[str]:
-    """The targets of a several-target run (`--conformance-targets all` or a comma list); [] otherwise."""
+    """The targets of a several-target run (`--conformance-targets all` or a comma list); [] otherwise.
+
+    Read once per process: it is asked by every test function's parametrization and by the hooks."""
+    if TARGETS_KEY not in config.stash:
+        config.stash[TARGETS_KEY] = _read_targets(config)
+    return config.stash[TARGETS_KEY]
+
+
+def _read_targets(config: pytest.Config) -> list[str]:
     raw = config.getoption("conformance_targets", None)
     if not raw:
         return []
@@ -141,7 +153,7 @@ def _preflight(state: RunState) -> None:
 
     runner = state.runner
     case = runner.case_for(StreamRequest(fields=dict(MINIMAL_VALID)))
-    exchange = runner.send(case, _preflight_expectation())
+    exchange = runner.send(case, Expectation("valid", (), "preflight", "the preflight request"))
     if exchange.status == 401:
         _unusable(state, f"the credentials were rejected (401) by {state.target.base_url}: check the project id "
                          "and API token")
@@ -179,12 +191,6 @@ def _finish_traffic(state: RunState) -> None:
             results.note(f"the waiver for {result.rule.id} expired on {result.waiver.expires}: it counts again")
     if state.settings.dry_run:
         results.note(f"--dry-run: {runner.planned} request(s) printed, none sent")
-
-
-def _preflight_expectation():
-    from .exchange import Expectation
-
-    return Expectation("valid", (), "preflight", "the preflight request")
 
 
 def _unusable(state: RunState, message: str) -> None:

@@ -10,15 +10,11 @@ import json
 import shlex
 from urllib.parse import quote_plus, urlencode
 
+from strategies._request import form_value
+
 from .exchange import Exchange
 
 BEARER_PLACEHOLDER = "REDACTED-BEARER-TOKEN"
-
-
-def _form_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
 
 
 def safe_body(ex: Exchange, secrets: tuple[str, ...] = ()) -> str:
@@ -29,7 +25,7 @@ def safe_body(ex: Exchange, secrets: tuple[str, ...] = ()) -> str:
         if ex.encoding == "json":
             text = json.dumps(fields, ensure_ascii=False)
         else:
-            text = urlencode([(k, _form_value(v)) for k, v in fields.items()], quote_via=quote_plus)
+            text = urlencode([(k, form_value(v)) for k, v in fields.items()], quote_via=quote_plus)
     else:
         text = ex.request_body.decode("utf-8", "replace")
     return scrub(text, secrets)

@@ -119,8 +119,9 @@ class Runner:
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    def send(self, case: Case, expectation: Expectation) -> Exchange:
-        response = case.call(session=self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
+    def send(self, case: Case, expectation: Expectation, session: GovernedSession | None = None) -> Exchange:
+        """`session`: another governed session, for probes that send from several threads at once."""
+        response = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
         content_type = prepared.headers.get("Content-Type")
@@ -141,9 +142,9 @@ class Runner:
             case=case,
             response=response,
         )
-        if exchange.status == 200 and isinstance(exchange.json, dict) and isinstance(exchange.json.get("sid"), str):
+        if exchange.created_sid:
             self.created.append((exchange.path_parameters.get("AccountSid", ""),
-                                 exchange.path_parameters.get("ConferenceSid", ""), exchange.json["sid"]))
+                                 exchange.path_parameters.get("ConferenceSid", ""), exchange.created_sid))
         return exchange
 
     def judge(self, exchange: Exchange) -> list[tuple[str, checks.Failed]]:

@@ -168,23 +168,33 @@ def invalid_stream_requests(rule: str | None = None, encoding=None) -> st.Search
     return st.one_of([_broken(rule_id, base) for rule_id in chosen])
 
 
+_RULE_FIELD = {
+    "url-required": "Url", "url-scheme-wss": "Url", "url-absolute": "Url", "url-well-formed": "Url",
+    "track-enum": "Track", "track-case": "Track",
+    "callback-method-enum": "StatusCallbackMethod", "callback-method-case": "StatusCallbackMethod",
+    "codec-enum": "StreamCodec", "codec-case": "StreamCodec",
+    "status-callback-url": "StatusCallback", "stream-realtime-boolean": "StreamRealTime",
+}
+
+
+def broken_fields(request: StreamRequest) -> set[str]:
+    """The body fields whose values break the request's rule: drop them and it breaks nothing."""
+    broken = {_RULE_FIELD[r] for r in request.rule_ids if r in _RULE_FIELD}
+    if "custom-params-max" in request.rule_ids:
+        broken |= {k for k in request.fields if _PARAM_KEY.match(k)}
+    return broken
+
+
 def repaired(request: StreamRequest) -> StreamRequest:
     """The same request with its broken rule mended, everything else untouched."""
     fields = dict(request.fields)
     changes = {"authorization": None, "account_sid": None, "conference_sid": None}
     for rule_id in request.rule_ids:
-        if rule_id.startswith("url-"):
+        field = _RULE_FIELD.get(rule_id)
+        if field == "Url":
             fields["Url"] = "wss://example.com/stream"
-        elif rule_id in ("track-enum", "track-case"):
-            fields.pop("Track", None)
-        elif rule_id.startswith("callback-method"):
-            fields.pop("StatusCallbackMethod", None)
-        elif rule_id.startswith("codec-"):
-            fields.pop("StreamCodec", None)
-        elif rule_id == "status-callback-url":
-            fields.pop("StatusCallback", None)
-        elif rule_id == "stream-realtime-boolean":
-            fields.pop("StreamRealTime", None)
+        elif field is not None:
+            fields.pop(field, None)
         elif rule_id == "custom-params-max":
             limit = contract.max_custom_parameters()
             fields = {k: v for k, v in fields.items() if not ((m := _PARAM_KEY.match(k)) and int(m.group(1)) > limit)}

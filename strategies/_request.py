@@ -65,7 +65,7 @@ class StreamRequest:
 
     def to_form(self) -> bytes:
         """form-urlencoded, keys as SignalWire spells them (`Parameter7.Name`)."""
-        return urlencode([(k, _form_value(v)) for k, v in self.fields.items()], quote_via=quote_plus).encode("ascii")
+        return urlencode([(k, form_value(v)) for k, v in self.fields.items()], quote_via=quote_plus).encode("ascii")
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.fields)
@@ -96,7 +96,8 @@ class StreamRequest:
         return replace(self, fields={**self.fields, "Name": f"{prefix}{self.fields['Name']}"})
 
 
-def _form_value(value: Any) -> str:
+def form_value(value: Any) -> str:
+    """A field's form spelling: booleans as SignalWire reads them (`true`), None as empty."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)

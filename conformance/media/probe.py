@@ -35,11 +35,6 @@ def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "vali
     return exchange, runner.judge(exchange)
 
 
-def _sid(exchange) -> str | None:
-    body = exchange.json
-    return body.get("sid") if exchange.status == 200 and isinstance(body, dict) else None
-
-
 def run_media(runner, receivers: Receivers) -> list:
     failures, created = [], []
     combos = [(codec, track) for codec in codecs.FORMATS for track in codecs.TRACKS]
@@ -47,15 +42,15 @@ def run_media(runner, receivers: Receivers) -> list:
         key = f"{runner.run_tag}-m{index}"
         exchange, judged = _create(runner, _fields(receivers, key, index, codec, track))
         failures += judged
-        if _sid(exchange):
+        if exchange.created_sid:
             created.append((key, exchange))
-    receivers.wait(lambda: all(len(receivers.sessions.get(k, _EMPTY).messages) >= 2 + LISTEN_SECONDS * 25
-                               for k, _ in created), timeout=LISTEN_SECONDS + 5)
+    enough = 2 + LISTEN_SECONDS * 25  # connected, start, and 0.6 s of 20 ms chunks
+    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in created), timeout=LISTEN_SECONDS + 5)
     for _, exchange in created:
-        runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, _sid(exchange))
+        runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     receivers.wait(lambda: all(_settled(receivers, k, ex) for k, ex in created), timeout=SETTLE_SECONDS)
     for key, exchange in created:
-        delivery = verify.Delivery(_sid(exchange), runner.target.account_sid, exchange.sent_fields,
+        delivery = verify.Delivery(exchange.created_sid, runner.target.account_sid, exchange.sent_fields,
                                    receivers.sessions.get(key), receivers.callbacks.get(key, []))
         failures += runner.results.record(exchange, verify.evaluate(delivery), traffic=False)
         runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
@@ -63,12 +58,9 @@ def run_media(runner, receivers: Receivers) -> list:
     return failures
 
 
-class _Nothing:
-    messages: list = []
-    closed = False
-
-
-_EMPTY = _Nothing()
+def _received(receivers: Receivers, key: str) -> int:
+    session = receivers.sessions.get(key)
+    return len(session.messages) if session is not None else 0
 
 
 def _settled(receivers: Receivers, key: str, exchange) -> bool:
@@ -83,7 +75,7 @@ def _duplicate_name(runner, receivers: Receivers) -> list:
     keys = [f"{runner.run_tag}-dup{i}" for i in (1, 2)]
     first, failures = _create(runner, {**_fields(receivers, keys[0], 0, "PCMU", "inbound_track"), "Name": name},
                               unique_name=False)
-    if not _sid(first):
+    if not first.created_sid:
         return failures
     second, judged = _create(runner, {**_fields(receivers, keys[1], 0, "PCMU", "inbound_track"), "Name": name},
                              unique_name=False, kind="probe")
@@ -97,6 +89,6 @@ def _duplicate_name(runner, receivers: Receivers) -> list:
                              "200 and no stream-error: two live streams with one Name")
     failures += runner.results.record(second, [("media-duplicate-name", outcome)], traffic=False)
     for exchange in (first, second):
-        if _sid(exchange):
-            runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, _sid(exchange))
+        if exchange.created_sid:
+            runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     return failures

@@ -62,7 +62,7 @@ def main() -> int:
         script = Path(tmp) / "create.lua"
         script.write_text(LUA)
         target = emulator.streams_url
-        from conformance.target import emulator_target
+        from conformance.run.target import emulator_target
 
         env = {**os.environ, "BENCH_AUTH": emulator_target(emulator).basic_header,
                "BENCH_PATH": "/" + target.split("//", 1)[1].split("/", 1)[1]}

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conformance import contract
+from conformance.contract import document as contract
 from conformance.emulator.server import running_emulator
 
 BIN = Path(sys.executable).parent

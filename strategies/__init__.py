@@ -4,7 +4,7 @@ Valid requests cover the documented space; invalid ones each break exactly one r
 `conformance.rules` and carry its id, so the expected answer is known by construction::
 
     from hypothesis import given
-    from strategies import invalid_stream_requests
+    from . import invalid_stream_requests
 
     @given(invalid_stream_requests("url-scheme-wss"))
     def test_rejects_non_wss(request): ...

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
-from conformance import contract, rules
+from conformance.contract import document as contract
+from conformance.contract import rules
 
 from ._request import StreamRequest
 from ._valid import stream_requests

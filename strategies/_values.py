@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from conformance import contract
+from conformance.contract import document as contract
 
 # Labels that IDNA 2008 accepts; arbitrary Unicode would not be a valid host, and the label must
 # stay true by construction.

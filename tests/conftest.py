@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from conformance.emulator import running_emulator
-from conformance.target import emulator_target
+from conformance.run.target import emulator_target
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from conformance.cli import main
-from conformance.options import TARGET_OPTIONS, UsageError, resolve, run_settings
+from conformance.cli.main import main
+from conformance.cli.options import TARGET_OPTIONS, UsageError, resolve, run_settings
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import contract, rules
+from conformance.contract import document as contract
+from conformance.contract import rules
 
 SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "create-conference-stream.openapi.yaml"
 

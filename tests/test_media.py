@@ -9,14 +9,15 @@ import sys
 
 import pytest
 
+from conformance.common import codecs
+from conformance.contract import media as expected_media
 from conformance.emulator import EmulatorApp, running_emulator
-from conformance.media import codecs
-from conformance.media.player import MediaSettings, StreamPlayer
-from conformance.media.probe import run_media
+from conformance.emulator.player import MediaSettings, StreamPlayer
 from conformance.media.receivers import Receivers
-from conformance.results import Results
-from conformance.runner import Runner
-from conformance.target import emulator_target
+from conformance.report.results import Results
+from conformance.run.media_probe import run_media
+from conformance.run.runner import Runner
+from conformance.run.target import emulator_target
 
 
 class NoBearer(StreamPlayer):
@@ -38,7 +39,7 @@ class NoCustomParameters(StreamPlayer):
 
 class Silent(StreamPlayer):
     def payload(self, chunk):
-        return codecs.encode(self.codec, [0] * self.chunk_samples())
+        return codecs.encode(self.encoding, [0] * self.chunk_samples())
 
 
 class WrongChunkSize(StreamPlayer):
@@ -78,7 +79,7 @@ def test_embedded_emulator_passes_media(tmp_path):
     assert media and all(r["status"] == "PASS" for r in media.values()), {k: r["status"] for k, r in media.items()}
     assert media["media-connects"]["passed"] == 15  # every codec with every track
     html = (tmp_path / "report.html").read_text()
-    assert html.count('class="chart waveform"') == len(codecs.FORMATS)
+    assert html.count('class="chart waveform"') == len(expected_media.FORMATS)
 
 
 @pytest.mark.parametrize(("player", "rule_id"), BROKEN_PLAYERS, ids=[p.__name__ for p, _ in BROKEN_PLAYERS])
@@ -102,7 +103,7 @@ def test_emulator_dials_only_allowed_hosts():
 
 
 def _state(fields):
-    from conformance.media.player import StreamState
+    from conformance.emulator.player import StreamState
 
     return StreamState("sid", "acct", "conf", None, fields)
 
@@ -115,22 +116,22 @@ def test_g711_matches_the_reference_encoder():
     warnings.simplefilter("ignore", DeprecationWarning)
     samples = list(range(-32768, 32768, 3))
     pcm = struct.pack(f"<{len(samples)}h", *samples)
-    assert codecs.encode("PCMU", samples) == audioop.lin2ulaw(pcm, 2)
-    assert codecs.encode("PCMA", samples) == audioop.lin2alaw(pcm, 2)
-    for codec, convert in (("PCMU", audioop.ulaw2lin), ("PCMA", audioop.alaw2lin)):
+    assert codecs.encode(codecs.MULAW, samples) == audioop.lin2ulaw(pcm, 2)
+    assert codecs.encode(codecs.ALAW, samples) == audioop.lin2alaw(pcm, 2)
+    for codec, convert in ((codecs.MULAW, audioop.ulaw2lin), (codecs.ALAW, audioop.alaw2lin)):
         encoded = codecs.encode(codec, samples)
         assert codecs.decode(codec, encoded) == list(struct.unpack(f"<{len(samples)}h", convert(encoded, 2)))
 
 
 def test_codec_round_trips_and_sizes():
     tone = codecs.tone(8000, 0, 160)
-    assert codecs.encode("PCMU", [0]) == b"\xff" and codecs.encode("PCMA", [0]) == b"\xd5"
-    for codec, fmt in codecs.FORMATS.items():
+    assert codecs.encode(codecs.MULAW, [0]) == b"\xff" and codecs.encode(codecs.ALAW, [0]) == b"\xd5"
+    for codec, fmt in expected_media.FORMATS.items():
         samples = codecs.tone(fmt.sample_rate, 0, fmt.sample_rate // 50)
-        payload = codecs.encode(codec, samples)
+        payload = codecs.encode(fmt.encoding, samples)
         assert len(payload) == fmt.chunk_bytes
-        back = codecs.decode(codec, payload)
+        back = codecs.decode(fmt.encoding, payload)
         assert max(abs(a - b) for a, b in zip(samples, back, strict=True)) <= (0 if "L16" in codec else 300)
-    assert codecs.encode("L16", [1, -2]) == b"\x00\x01\xff\xfe"  # network byte order
+    assert codecs.encode(codecs.L16, [1, -2]) == b"\x00\x01\xff\xfe"  # network byte order
     assert abs(codecs.rms(tone) - 8000 / 2**0.5) < 50
-    assert base64.b64encode(codecs.encode("PCMU", [0, 0])) == b"//8="
+    assert base64.b64encode(codecs.encode(codecs.MULAW, [0, 0])) == b"//8="

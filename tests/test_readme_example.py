@@ -5,7 +5,7 @@ import itertools
 import requests
 from hypothesis import given, settings
 
-from conformance import rules
+from conformance.contract import rules
 from strategies import invalid_stream_requests
 
 _n = itertools.count()

@@ -23,7 +23,7 @@ from .broken_servers import AcceptsWs
 from .conftest import run_suite, suite_env
 
 DATA = Path(__file__).parent / "data"
-SCHEMA = Path(__file__).parents[1] / "conformance" / "schemas" / "results.schema.json"
+SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "schemas" / "results.schema.json"
 BUDGET = ["--max-examples", "5", "--seed", "3"]
 
 

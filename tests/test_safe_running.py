@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from conformance.config import settings_for
+from conformance.cli.config import settings_for
+from conformance.cli.options import UsageError
 from conformance.emulator import EmulatorApp, running_emulator
-from conformance.governor import Governor, Rate, retry_after_seconds
-from conformance.options import UsageError
+from conformance.run.governor import Governor, Rate, retry_after_seconds
 
 from .broken_servers import AcceptsWs
 from .conftest import run_suite, suite_env
@@ -199,7 +199,7 @@ def test_governor_window_and_budget_units():
     for _ in range(3):
         governor.done(governor.admit())
     assert time.monotonic() - started >= 0.99  # the third waited for the window
-    from conformance.governor import BudgetExhausted
+    from conformance.run.governor import BudgetExhausted
 
     with pytest.raises(BudgetExhausted):
         governor.admit()

@@ -13,9 +13,10 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from conformance import contract, st_schema
-from conformance.results import Results
-from conformance.runner import Runner
+from conformance.contract import document as contract
+from conformance.contract import model
+from conformance.report.results import Results
+from conformance.run.runner import Runner
 
 QUICK = settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
@@ -57,9 +58,9 @@ def test_published_document_makes_a_conforming_server_look_broken(target):
 
 def test_the_suites_model_has_no_such_false_positive(target):
     runner = Runner(target, Results(secrets=target.secrets, basic_header=target.basic_header))
-    operation = st_schema.operation(runner.positive_schema)
-    strategy = st_schema.operation(runner.positive_schema).as_strategy(
-        GenerationMode.POSITIVE, media_type=st_schema.FORM,
+    operation = model.operation(runner.positive_schema)
+    strategy = model.operation(runner.positive_schema).as_strategy(
+        GenerationMode.POSITIVE, media_type=model.FORM,
         path_parameters={"AccountSid": target.account_sid, "ConferenceSid": target.conference_sid},
         headers={"Authorization": target.basic_header})
     assert operation is not None
@@ -76,10 +77,10 @@ def test_the_suites_model_has_no_such_false_positive(target):
 
 def test_form_booleans_are_sent_as_signalwire_reads_them(target):
     runner = Runner(target, Results(secrets=target.secrets, basic_header=target.basic_header))
-    operation = st_schema.operation(runner.positive_schema)
+    operation = model.operation(runner.positive_schema)
     case = runner.positive_schema.make_case(operation=operation, body={"Url": "wss://a.example.com",
                                                                        "StreamRealTime": True},
-                                            media_type=st_schema.FORM)
+                                            media_type=model.FORM)
     stock = requests.Request("POST", "http://x", data=case.body).prepare().body
     assert stock == "Url=wss%3A%2F%2Fa.example.com&StreamRealTime=True"  # what requests would send
     runner.adopt(case)

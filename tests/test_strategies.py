@@ -6,7 +6,8 @@ import requests
 from hypothesis import HealthCheck, find, given, seed, settings
 from hypothesis import strategies as st
 
-from conformance import checks, rules
+from conformance.checks import rest as checks
+from conformance.contract import rules
 from strategies import (
     BODY_RULE_IDS,
     NO_AUTH,
@@ -53,7 +54,7 @@ def test_each_invalid_example_breaks_only_its_own_rule(target, session_for, requ
 def test_every_rule_is_reachable_or_checked_on_responses():
     breakable = {r.id for r in rules.REQUEST_RULES}
     assert breakable == set(BODY_RULE_IDS) | set(REQUEST_LEVEL_RULE_IDS)
-    from conformance.media.verify import MEDIA_CHECKS
+    from conformance.checks.media import MEDIA_CHECKS
 
     checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | {"accept-valid-form", "accept-valid-json",
                                                         "schema-negative-rejected", "name-unique",

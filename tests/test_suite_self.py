@@ -19,7 +19,7 @@ def test_default_run_against_embedded_emulator_passes(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert "CONFORMANT: every MUST requirement held" in proc.stdout
     assert report["target"]["embedded_emulator"] is True
-    from conformance.rules import MEDIA_RULE_IDS
+    from conformance.contract.rules import MEDIA_RULE_IDS
 
     media = set(MEDIA_RULE_IDS)
     assert {s for r, s in statuses(report).items() if r not in media} == {"PASS"}, statuses(report)

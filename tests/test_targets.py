@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
+from conformance.contract.rules import MEDIA_RULE_IDS
 from conformance.emulator import running_emulator
-from conformance.rules import MEDIA_RULE_IDS
 
 from .broken_servers import AcceptsWs
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conformance.media.probe import run_media
+from conformance.run.media_probe import run_media
 
 
 def test_media_streams(conformance):

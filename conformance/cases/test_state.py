@@ -2,7 +2,7 @@
 
 import pytest
 
-from conformance import probes
+from conformance.run import probes
 
 
 def _probe(conformance, probe):

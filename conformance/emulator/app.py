@@ -190,7 +190,7 @@ class EmulatorApp:
     def start_media(self, stream: Stream) -> None:
         import asyncio
 
-        from conformance.media.player import StreamPlayer, StreamState
+        from .player import StreamPlayer, StreamState
 
         state = StreamState(stream.sid, stream.account_sid, stream.conference_sid, stream.name, stream.fields)
         player = (self.player_class or StreamPlayer)(self.media, state)

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import uvicorn
 
+from conformance.common.tls import TLSFiles, make_tls_files
+
 from .app import EmulatorApp
 from .settings import API_ROOT, EmulatorSettings
-from .tls import TLSFiles, make_tls_files
 
 LOOPBACK = "127.0.0.1"
 

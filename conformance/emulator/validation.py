@@ -14,7 +14,7 @@ import rfc3986
 from rfc3986 import exceptions as uri_errors
 from rfc3986 import validators
 
-from conformance import contract
+from conformance.contract import document as contract
 
 from .bodies import FieldValue
 

@@ -1,0 +1,1 @@
+"""The suite's media receivers: its own WebSocket server and status-callback server."""

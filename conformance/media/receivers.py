@@ -15,27 +15,13 @@ import socket
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import uvicorn
 
-from conformance.emulator.tls import make_tls_files
-
-
-@dataclass
-class MediaSession:
-    headers: dict[str, str]
-    messages: list[dict] = field(default_factory=list)
-    bad_frames: int = 0
-    closed: bool = False
-
-
-@dataclass
-class Callback:
-    method: str
-    params: dict[str, str]
+from conformance.common.tls import make_tls_files
+from conformance.records.media import Callback, MediaSession
 
 
 class _CallbackApp:

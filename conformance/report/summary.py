@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import rules
+from conformance.contract import rules
+
 from .replay import replay_command
 
 _ORDER = {"FAIL": 0, "WARN": 1, "WAIVED": 2, "PASS": 3, "SKIP": 4}

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import requests
 
+from conformance.run.target import Target
+
 from .options import UsageError
-from .target import Target
-
-
-def replay_command(state, rule_id: str, index: int) -> str:
-    report = Path(state.settings.report_dir) / "results.json"
-    suffix = f" --example {index}" if index else ""
-    return f"conformance replay {report} {rule_id}{suffix}"
 
 
 def _example(report_path: str, rule_id: str, index: int) -> tuple[dict, dict]:

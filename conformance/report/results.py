@@ -6,10 +6,11 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import rules
-from .checks import PASS, Failed, Outcome
-from .exchange import Exchange
-from .redact import curl_command, safe_body, scrub, scrub_exchange_text
+from conformance.contract import rules
+from conformance.records.exchange import Exchange
+from conformance.records.outcome import PASS, Failed, Outcome
+
+from .redact import redact
 
 KEPT_EXAMPLES = 3
 
@@ -114,23 +115,23 @@ class Results:
         return "validation" if ex.expectation.kind == "schema-negative" else "valid requests"
 
     def _keep(self, result: RuleResult, ex: Exchange, failed: Failed) -> None:
-        body = safe_body(ex, self._secrets)
+        safe = redact(ex, secrets=self._secrets, basic_header=self._basic_header)
         example = Example(
             rule_id=result.rule.id,
             expected=failed.expected,
-            got=scrub_exchange_text(failed.got, ex, self._secrets),
+            got=safe.text(failed.got),
             reason=ex.expectation.reason,
             source=ex.expectation.source,
-            method=ex.method,
-            url=ex.url,
-            content_type=ex.content_type,
-            authorization=self._authorization(ex),
-            request_body=body,
+            method=safe.method,
+            url=safe.url,
+            content_type=safe.content_type,
+            authorization=safe.authorization,
+            request_body=safe.request_body,
             status=ex.status,
-            response_body=scrub_exchange_text(ex.response_text[:2000], ex, self._secrets),
-            curl=curl_command(ex, basic_header=self._basic_header, secrets=self._secrets),
+            response_body=safe.response_body,
+            curl=safe.curl,
             seed=ex.seed,
-            size=len(body) + len(ex.url),
+            size=len(safe.request_body) + len(safe.url),
         )
         result.examples.append(example)
         result.examples.sort(key=lambda e: e.size)
@@ -145,12 +146,6 @@ class Results:
         """A further failing example of a rule, already counted (a minimized reproduction)."""
         with self._lock:
             self._keep(self.by_rule[rule_id], ex, failed)
-
-    def _authorization(self, ex: Exchange) -> str:
-        header = ex.request_headers.get("Authorization")
-        if header is None:
-            return "none"
-        return "target" if header == self._basic_header else scrub(header, self._secrets)
 
     def record_problem(self, message: str) -> None:
         with self._lock:

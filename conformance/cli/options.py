@@ -16,7 +16,7 @@ from typing import Any
 from rfc3986 import exceptions as uri_errors
 from rfc3986 import uri_reference, validators
 
-from .emulator.settings import API_ROOT
+from conformance.emulator.settings import API_ROOT
 
 
 class UsageError(ValueError):
@@ -88,7 +88,7 @@ def _existing_file(text: str, name: str) -> str:
 
 
 def _rate(text: str, name: str):
-    from .governor import Rate
+    from conformance.run.governor import Rate
 
     try:
         return Rate.parse(text)

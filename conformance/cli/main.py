@@ -8,7 +8,8 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from conformance import __version__
+
 from .options import CONFIG_OPTIONS, EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -68,7 +69,7 @@ def _interrupt_on_signals() -> None:
     Installed even where SIGINT arrives ignored (a background job of a non-interactive shell),
     and cooperative: the governor raises again at the next request once the flag is set.
     """
-    from .governor import INTERRUPTED
+    from conformance.run.governor import INTERRUPTED
 
     def interrupt(signum, frame):
         INTERRUPTED.set()
@@ -89,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
                            media_ca_file=args.media_ca_file)
         if args.command == "replay":
-            from .replay import replay
+            from .replay_command import replay
 
             values = resolve(tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS), vars(args))
             return replay(args.report, args.rule, args.example, values)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import history
-from .report_html import write_html
-from .report_json import report_dict, write_json
-from .report_junit import write_junit
+from .html_page import write_html
+from .junit_xml import write_junit
+from .results_json import report_dict, write_json
 
 
 def write_reports(state) -> list[Path]:

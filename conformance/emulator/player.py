@@ -23,9 +23,14 @@ from urllib.parse import urlsplit
 
 import requests
 
-from . import codecs
+from conformance.common import codecs
 
 log = logging.getLogger("conformance.emulator.media")
+CHUNK_MS = 20
+# codec -> (mediaFormat encoding, sample rate); the emulator's own reading of SignalWire's table
+FORMATS = {"PCMU": (codecs.MULAW, 8000), "PCMA": (codecs.ALAW, 8000), "L16": (codecs.L16, 8000),
+           "L16@16000h": (codecs.L16, 16000), "L16@24000h": (codecs.L16, 24000)}
+TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -50,9 +55,9 @@ class StreamPlayer:
     def __init__(self, settings: MediaSettings, stream: StreamState) -> None:
         self.settings = settings
         self.stream = stream
-        self.codec = stream.fields.get("StreamCodec") or codecs.DEFAULT_CODEC
-        self.format = codecs.FORMATS[self.codec]
-        self.tracks = codecs.TRACKS[stream.fields.get("Track") or "both_tracks"]
+        self.codec = stream.fields.get("StreamCodec") or "PCMU"
+        self.encoding, self.sample_rate = FORMATS[self.codec]
+        self.tracks = TRACKS[stream.fields.get("Track") or "both_tracks"]
         self.sequence = 0
 
     def allowed(self, url: str) -> bool:
@@ -68,7 +73,7 @@ class StreamPlayer:
         return {"event": event, "sequenceNumber": str(self.sequence), **body, "streamSid": self.stream.sid}
 
     def custom_parameters(self) -> dict[str, str]:
-        from conformance.emulator.validation import custom_parameters
+        from .validation import custom_parameters
 
         return custom_parameters(self.stream.fields)
 
@@ -76,19 +81,20 @@ class StreamPlayer:
         return self.envelope("start", start={
             "streamSid": self.stream.sid, "accountSid": self.stream.account_sid,
             "conferenceSid": self.stream.conference_sid, "tracks": list(self.tracks),
-            "customParameters": self.custom_parameters(), "mediaFormat": self.format.as_message(),
+            "customParameters": self.custom_parameters(),
+            "mediaFormat": {"encoding": self.encoding, "sampleRate": self.sample_rate, "channels": 1},
         })
 
     def chunk_samples(self) -> int:
-        return self.format.sample_rate * codecs.CHUNK_MS // 1000
+        return self.sample_rate * CHUNK_MS // 1000
 
     def payload(self, chunk: int) -> bytes:
         count = self.chunk_samples()
-        return codecs.encode(self.codec, codecs.tone(self.format.sample_rate, (chunk - 1) * count, count))
+        return codecs.encode(self.encoding, codecs.tone(self.sample_rate, (chunk - 1) * count, count))
 
     def media_message(self, track: str, chunk: int) -> dict:
         return self.envelope("media", media={
-            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * codecs.CHUNK_MS),
+            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * CHUNK_MS),
             "payload": base64.b64encode(self.payload(chunk)).decode("ascii"),
         })
 
@@ -123,7 +129,7 @@ class StreamPlayer:
             chunk += 1
             for track in self.tracks:
                 await ws.send(json.dumps(self.media_message(track, chunk)))
-            due = started + chunk * codecs.CHUNK_MS / 1000
+            due = started + chunk * CHUNK_MS / 1000
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stream.stopped.wait(), max(0.0, due - time.monotonic()))
 

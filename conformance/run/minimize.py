@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from conformance.checks import rest as checks
 from strategies import StreamRequest
 from strategies._invalid import broken_fields
 
-from . import checks
 from .runner import Runner
 
 _PARAM = re.compile(r"^Parameter\d+\.(Name|Value)$")

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from . import rules, st_schema
-from .checks import Failed
+from conformance.contract import model, rules
+from conformance.records.outcome import Failed
+
 from .minimize import minimize
 from .runner import BudgetExhausted, Runner, TargetUnreachable
 
@@ -108,15 +109,15 @@ class Explorer:
 
     def explore_schemathesis(self, mode: str) -> None:
         """Schemathesis's fuzzing phase over the operation, positive or negative, form and JSON."""
-        generation_mode = st_schema.MODES[mode]
+        generation_mode = model.MODES[mode]
         schema = self.runner.positive_schema if generation_mode is GenerationMode.POSITIVE else self.runner.schema
-        operation = st_schema.operation(schema)
+        operation = model.operation(schema)
         strategy = st.one_of([
             operation.as_strategy(generation_mode, media_type=media_type,
                                   path_parameters={"AccountSid": self.runner.target.account_sid,
                                                    "ConferenceSid": self.runner.target.conference_sid},
                                   headers={"Authorization": self.runner.target.basic_header})
-            for media_type in (st_schema.FORM, st_schema.JSON)
+            for media_type in (model.FORM, model.JSON)
         ])
         body = self._collect(lambda case: self.runner.exchange_case(case, f"schemathesis:fuzzing:{mode}"))
         self._given(strategy, body)
@@ -127,10 +128,10 @@ class Explorer:
         failures = []
         for schema, modes in ((self.runner.positive_schema, [GenerationMode.POSITIVE]),
                               (self.runner.schema, [GenerationMode.NEGATIVE])):
-            operation = st_schema.operation(schema)
+            operation = model.operation(schema)
             config = schema.config.generation_for(operation=operation, phase="coverage")
             for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
-                if case.method.upper() != "POST" or case.media_type not in (st_schema.FORM, st_schema.JSON):
+                if case.method.upper() != "POST" or case.media_type not in (model.FORM, model.JSON):
                     continue  # other methods and media types are probes the contract says nothing about
                 failures.extend(self.guarded(self.runner.exchange_case, case, "schemathesis:coverage"))
         self.verdict(failures)

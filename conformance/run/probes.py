@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from conformance.records.exchange import Exchange, Expectation
+from conformance.records.outcome import PASS, Failed
 from strategies import StreamRequest
 
-from .checks import PASS, Failed
-from .exchange import Exchange, Expectation
 from .governor import GovernedSession
 from .runner import Runner
 

@@ -12,18 +12,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import contract, rules
-from .exchange import NOT_JSON, Exchange
-
-
-@dataclass(frozen=True)
-class Failed:
-    expected: str
-    got: str
-
-
-PASS = "pass"
-Outcome = Failed | str | None
+from conformance.contract import document as contract
+from conformance.contract import rules
+from conformance.records.exchange import NOT_JSON, Exchange
+from conformance.records.outcome import PASS, Failed, Outcome
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""The stream codecs: what `StreamCodec` promises on the wire, and G.711 / L16 both ways.
+"""G.711 (mu-law, A-law) and L16 both ways, by the MIME encoding name a stream's `mediaFormat` carries.
+
+Which `StreamCodec` means which encoding is the contract's word (`conformance.contract.media`)
+for the suite, and the emulator's own table for the emulator: this module only converts samples.
 
 G.711 is written out (ITU-T G.711 segment tables) because `audioop` is deprecated and gone from
 Python 3.13; it is a few lines and both sides of the suite need it.
@@ -8,34 +11,11 @@ from __future__ import annotations
 
 import math
 import struct
-from dataclasses import dataclass
 
-CHUNK_MS = 20
-
-
-@dataclass(frozen=True)
-class MediaFormat:
-    encoding: str
-    sample_rate: int
-    bytes_per_sample: int
-
-    @property
-    def chunk_bytes(self) -> int:
-        return self.sample_rate * CHUNK_MS // 1000 * self.bytes_per_sample
-
-    def as_message(self) -> dict:
-        return {"encoding": self.encoding, "sampleRate": self.sample_rate, "channels": 1}
-
-
-FORMATS = {
-    "PCMU": MediaFormat("audio/x-mulaw", 8000, 1),
-    "PCMA": MediaFormat("audio/x-alaw", 8000, 1),
-    "L16": MediaFormat("audio/x-L16", 8000, 2),
-    "L16@16000h": MediaFormat("audio/x-L16", 16000, 2),
-    "L16@24000h": MediaFormat("audio/x-L16", 24000, 2),
-}
-DEFAULT_CODEC = "PCMU"
-TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
+MULAW = "audio/x-mulaw"
+ALAW = "audio/x-alaw"
+L16 = "audio/x-L16"
+BYTES_PER_SAMPLE = {MULAW: 1, ALAW: 1, L16: 2}
 
 
 _SEG_ULAW = (0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF)
@@ -88,20 +68,18 @@ _ULAW_DECODE = [_ulaw_sample(b) for b in range(256)]
 _ALAW_DECODE = [_alaw_sample(b) for b in range(256)]
 
 
-def encode(codec: str, samples: list[int]) -> bytes:
-    fmt = FORMATS[codec]
-    if fmt.encoding == "audio/x-mulaw":
+def encode(encoding: str, samples: list[int]) -> bytes:
+    if encoding == MULAW:
         return bytes(_ulaw_byte(s) for s in samples)
-    if fmt.encoding == "audio/x-alaw":
+    if encoding == ALAW:
         return bytes(_alaw_byte(s) for s in samples)
     return struct.pack(f">{len(samples)}h", *samples)  # L16 is network byte order (RFC 3551)
 
 
-def decode(codec: str, payload: bytes) -> list[int]:
-    fmt = FORMATS[codec]
-    if fmt.encoding == "audio/x-mulaw":
+def decode(encoding: str, payload: bytes) -> list[int]:
+    if encoding == MULAW:
         return [_ULAW_DECODE[b] for b in payload]
-    if fmt.encoding == "audio/x-alaw":
+    if encoding == ALAW:
         return [_ALAW_DECODE[b] for b in payload]
     return list(struct.unpack(f">{len(payload) // 2}h", payload[: len(payload) // 2 * 2]))
 

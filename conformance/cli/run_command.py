@@ -8,13 +8,14 @@ import time
 
 import pytest
 
-from .combined import combined_exit_code, combined_table
+from conformance.report.combined import combined_exit_code, combined_table
+from conformance.report.summary import summary_lines
+
 from .config import settings_for, target_names
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError
 from .plugin import SETTINGS_KEY, STATE_KEY
-from .summary import summary_lines
 
-_CASES_DIR = os.path.join(os.path.dirname(__file__), "cases")
+_CASES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "cases")
 
 
 class _CliPlugin:

@@ -21,7 +21,7 @@ from typing import Any
 import schemathesis
 from schemathesis.generation import GenerationMode
 
-from . import contract
+from . import document as contract
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

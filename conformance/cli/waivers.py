@@ -16,7 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rules
+from conformance.contract import rules
+
 from .options import UsageError
 
 

@@ -6,10 +6,10 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from conformance.checks import PASS, Failed, Outcome
-
-from . import codecs
-from .receivers import Callback, MediaSession
+from conformance.common import codecs
+from conformance.contract import media as expected_media
+from conformance.records.media import Callback, MediaSession
+from conformance.records.outcome import PASS, Failed, Outcome
 
 CALLBACK_PARAMS = ("AccountSid", "ConferenceSid", "StreamSid", "StreamEvent", "Timestamp")
 SILENCE_RMS = 50.0
@@ -27,7 +27,7 @@ class Delivery:
 
     @property
     def codec(self) -> str:
-        return self.fields.get("StreamCodec") or codecs.DEFAULT_CODEC
+        return self.fields.get("StreamCodec") or expected_media.DEFAULT_CODEC
 
     def events(self, name: str) -> list[dict]:
         return [m for m in (self.session.messages if self.session else []) if m.get("event") == name]
@@ -62,11 +62,9 @@ def start(d: Delivery) -> Outcome:
     if not starts:
         return None
     body = starts[0].get("start", {})
-    from conformance.emulator.validation import custom_parameters
-
     expected = {"streamSid": d.sid, "accountSid": d.account_sid,
-                "tracks": list(codecs.TRACKS[d.fields.get("Track") or "both_tracks"]),
-                "customParameters": custom_parameters(d.fields)}
+                "tracks": list(expected_media.TRACKS[d.fields.get("Track") or expected_media.DEFAULT_TRACK]),
+                "customParameters": expected_media.custom_parameters(d.fields)}
     wrong = [k for k, v in expected.items() if body.get(k) != v]
     return PASS if not wrong else Failed(f"start with {', '.join(wrong)} as requested",
                                          ", ".join(f"{k}={body.get(k)!r}"[:80] for k in wrong))
@@ -76,18 +74,19 @@ def media_format(d: Delivery) -> Outcome:
     starts = d.events("start")
     if not starts:
         return None
-    expected = codecs.FORMATS[d.codec].as_message()
+    expected = expected_media.FORMATS[d.codec].as_message()
     got = starts[0].get("start", {}).get("mediaFormat")
     return PASS if got == expected else Failed(f"mediaFormat {expected} for {d.codec}", repr(got))
 
 
 def decoded(d: Delivery, track: str | None = None) -> list[int]:
+    encoding = expected_media.FORMATS[d.codec].encoding
     samples = []
     for m in d.events("media"):
         if track is None or m.get("media", {}).get("track") == track:
             with_payload = m.get("media", {}).get("payload", "")
             try:
-                samples += codecs.decode(d.codec, base64.b64decode(with_payload, validate=True))
+                samples += codecs.decode(encoding, base64.b64decode(with_payload, validate=True))
             except (binascii.Error, ValueError):
                 pass
     return samples
@@ -97,7 +96,7 @@ def audio(d: Delivery) -> Outcome:
     media = d.events("media")
     if not media:
         return None
-    size = codecs.FORMATS[d.codec].chunk_bytes
+    size = expected_media.FORMATS[d.codec].chunk_bytes
     for m in media:
         try:
             payload = base64.b64decode(m.get("media", {}).get("payload", ""), validate=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .emulator import EmulatorApp, EmulatorSettings
-from .emulator.server import bind_socket, describe, serve_forever
-from .emulator.tls import make_tls_files
+from conformance.common.tls import make_tls_files
+from conformance.emulator import EmulatorApp, EmulatorSettings
+from conformance.emulator.server import bind_socket, describe, serve_forever
+
 from .options import UsageError
 
 
@@ -27,7 +28,7 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         tls_files = make_tls_files(Path(tmp)) if tls else None
         media_settings = None
         if media:
-            from .media.player import MediaSettings
+            from conformance.emulator.player import MediaSettings
 
             media_settings = MediaSettings(ca_file=media_ca_file)
         app = EmulatorApp(settings, media=media_settings)

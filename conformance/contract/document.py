@@ -25,7 +25,7 @@ _DOC_URI = "urn:conformance:spec"
 
 @cache
 def spec_bytes() -> bytes:
-    return resources.files("conformance.spec").joinpath(SPEC_FILE).read_bytes()
+    return resources.files("conformance.contract.spec").joinpath(SPEC_FILE).read_bytes()
 
 
 @cache

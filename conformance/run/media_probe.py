@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from conformance.checks import PASS, Failed
-from conformance.exchange import Expectation
+from conformance.checks import media as verify
+from conformance.contract import media as expected_media
+from conformance.media.receivers import Receivers
+from conformance.records.exchange import Expectation
+from conformance.records.outcome import PASS, Failed
 from strategies import StreamRequest
-
-from . import codecs, verify
-from .receivers import Receivers
 
 LISTEN_SECONDS = 0.6
 SETTLE_SECONDS = 8.0
@@ -37,7 +37,7 @@ def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "vali
 
 def run_media(runner, receivers: Receivers) -> list:
     failures, created = [], []
-    combos = [(codec, track) for codec in codecs.FORMATS for track in codecs.TRACKS]
+    combos = [(codec, track) for codec in expected_media.FORMATS for track in expected_media.TRACKS]
     for index, (codec, track) in enumerate(combos):
         key = f"{runner.run_tag}-m{index}"
         exchange, judged = _create(runner, _fields(receivers, key, index, codec, track))

@@ -18,12 +18,13 @@ from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from conformance.checks import rest as checks
+from conformance.contract import model
+from conformance.records.exchange import Exchange, Expectation
+from conformance.report.results import Results
 from strategies import StreamRequest
 
-from . import checks, st_schema
-from .exchange import Exchange, Expectation
 from .governor import BudgetExhausted, GovernedSession, Governor, TargetUnreachable
-from .results import Results
 from .target import Target
 
 TIMEOUT_SECONDS = 30
@@ -58,9 +59,9 @@ class Runner:
         self.governor = governor or Governor()
         self.dry_run = dry_run
         self.planned = 0
-        self.schema = st_schema.load(target.base_url)
-        self.positive_schema = st_schema.load(target.base_url, positive=True)
-        self.operation = st_schema.operation(self.schema)
+        self.schema = model.load(target.base_url)
+        self.positive_schema = model.load(target.base_url, positive=True)
+        self.operation = model.operation(self.schema)
         self.session = self.new_session()
         self.check_context = checks.CheckContext(secrets=target.secrets, seen_sids=set())
         self.run_tag = "cf" + secrets_module.token_hex(3)
@@ -100,7 +101,7 @@ class Runner:
             body = dict(case.body)
             if isinstance(body.get("Name"), str):
                 body["Name"] = self.name_prefix() + body["Name"]
-            if case.media_type == st_schema.FORM:
+            if case.media_type == model.FORM:
                 body = {k: _form_ready(v) for k, v in body.items()}
             case.body = body
         return case

@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from conformance.records.exchange import Expectation
+from conformance.report.results import Results
+from conformance.run.explore import Explorer
+from conformance.run.governor import BudgetExhausted, Governor
+from conformance.run.runner import Runner
+from conformance.run.target import Target, emulator_target
+
 from .config import settings_for, target_names
-from .exchange import Expectation
-from .explore import Explorer
-from .governor import BudgetExhausted, Governor
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, RunSettings, UsageError
-from .results import Results
-from .runner import Runner
-from .target import Target, emulator_target
 
 SETTINGS_KEY = pytest.StashKey[RunSettings]()
 STATE_KEY = pytest.StashKey["RunState"]()
@@ -125,7 +126,7 @@ def _start_receivers(state: RunState):
     s = state.settings
     if not s.media or s.dry_run:
         return None
-    from .media.receivers import Receivers
+    from conformance.media.receivers import Receivers
 
     return state.closer.enter_context(Receivers(media_public_url=s.media_public_url,
                                                 callback_public_url=s.callback_public_url,
@@ -135,11 +136,11 @@ def _start_receivers(state: RunState):
 def _start_target(state: RunState, receivers) -> Target:
     s = state.settings
     if s.uses_emulator:
-        from .emulator import EmulatorApp, running_emulator
+        from conformance.emulator import EmulatorApp, running_emulator
 
         media = None
         if receivers is not None:
-            from .media.player import MediaSettings
+            from conformance.emulator.player import MediaSettings
 
             media = MediaSettings(ca_file=receivers.ca_file)
         return emulator_target(state.closer.enter_context(running_emulator(app=EmulatorApp(media=media))))
@@ -252,7 +253,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             _finish(session, state)
     names = target_list(session.config)
     if names and not hasattr(session.config, "workerinput"):  # the controller, or a run without xdist
-        from .combined import combined_exit_code
+        from conformance.report.combined import combined_exit_code
 
         session.exitstatus = combined_exit_code(_report_root(session.config), names)
 
@@ -269,7 +270,7 @@ def _finish(session: pytest.Session, state: RunState) -> None:
     except BudgetExhausted:
         state.results.note("the request budget ran out during clean-up")
     state.closer.close()
-    from .reporting import write_reports
+    from conformance.report.writer import write_reports
 
     state.report_paths = write_reports(state)
     if state.results.problems:
@@ -279,7 +280,7 @@ def _finish(session: pytest.Session, state: RunState) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     names = target_list(config)
     if names:
-        from .combined import combined_table
+        from conformance.report.combined import combined_table
 
         terminalreporter.section("conformance: targets")
         for line in combined_table(_report_root(config), names):
@@ -288,7 +289,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if state is None or state.results is None:
         return
-    from .summary import summary_lines
+    from conformance.report.summary import summary_lines
 
     terminalreporter.section("conformance")
     for line in summary_lines(state):

@@ -6,7 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import __version__, contract
+from conformance import __version__
+from conformance.contract import document as contract
+
 from .replay import replay_command
 from .summary import verdict_line
 

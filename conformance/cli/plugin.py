@@ -176,6 +176,7 @@ def _announce_plan(state: RunState) -> None:
         except BrokenPipeError:
             break
     state.results.coverage_set_size = plan.coverage_cost
+    state.results.plan(plan.gates())
     _, unreachable = plan.reachable(budget)
     if unreachable:
         state.results.note(lines[-1].removeprefix("plan: ") if not state.settings.dry_run else

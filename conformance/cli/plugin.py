@@ -269,6 +269,11 @@ def pytest_keyboard_interrupt(excinfo) -> None:
 _interrupted = [False]
 
 
+def reset_interruption() -> None:
+    """A new run in a process that has made one before (tests run the CLI in-process)."""
+    _interrupted[0] = False
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for state in session.config.stash.get(STATES_KEY, {}).values():
         if state.results is not None:

@@ -13,7 +13,7 @@ from conformance.report.summary import summary_lines
 
 from .config import settings_for, target_names
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError
-from .plugin import SETTINGS_KEY, STATE_KEY
+from .plugin import SETTINGS_KEY, STATE_KEY, reset_interruption
 
 _CASES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "cases")
 
@@ -60,6 +60,7 @@ class _CliPlugin:
 
 def run(given: dict, *, quiet: bool = False) -> int:
     settings = settings_for(given)
+    reset_interruption()
     plugin = _CliPlugin(settings, quiet=quiet)
     # -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
     # change what the suite runs, nor must other installed plugins (and not loading them saves

@@ -149,6 +149,7 @@ def enum_steps() -> list[Step]:
         encoding = "form" if i % 2 == 0 else "json"
         fields = {f: values[i % len(values)] for f, values in enums.items()}
         fields["StatusCallback"] = "https://callbacks.example.com/status"
+        fields["Name"] = f"cover-{i + 1}"
         steps.append(request_step(f"enum values {i + 1}/{width} ({encoding})",
                                   _valid(fields, encoding, "every enum value: " + ", ".join(fields.values()))))
     return steps
@@ -158,7 +159,8 @@ def boundary_steps() -> list[Step]:
     """The custom-parameter limit from both sides, and empty and very long values.
 
     Values nobody has taken a position on are sent as open (judged only by the universal rules):
-    the document puts no length limit on text, and an empty Name is a Name 'not specified'."""
+    the document puts no length limit on text, an empty Name is a Name 'not specified', and which
+    characters a Name may hold is the registry's to say."""
     limit = contract.max_custom_parameters()
     long_text = "x" * LONG_TEXT
     steps = [
@@ -172,6 +174,9 @@ def boundary_steps() -> list[Step]:
     ]
     opens = [
         ("boundary empty Name", {"Name": ""}, "form"),
+        ("boundary Name beyond ASCII and the BMP", {"Name": "Zoë 流 \U0001F600"}, "form"),
+        ("boundary parameter beyond ASCII and the BMP",
+         {"Parameter1.Name": "clé \U0001F600", "Parameter1.Value": "värde 流"}, "json"),
         ("boundary empty parameter value", {"Parameter1.Name": "p1", "Parameter1.Value": ""}, "json"),
         (f"boundary very long Name ({LONG_TEXT})", {"Name": long_text}, "json"),
         (f"boundary very long Url ({LONG_TEXT})", {"Url": f"{_BOUNDARY_URL}/{long_text}"}, "form"),

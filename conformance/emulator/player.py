@@ -81,6 +81,8 @@ def stream_error_for(exc: BaseException) -> str:
 
 
 class StreamPlayer:
+    chunk_ms = CHUNK_MS
+
     def __init__(self, settings: MediaSettings, stream: StreamState) -> None:
         self.settings = settings
         self.stream = stream
@@ -120,7 +122,7 @@ class StreamPlayer:
         return {"event": "start", "sequenceNumber": self.next_sequence_number(), "start": body}
 
     def chunk_samples(self) -> int:
-        return self.sample_rate * CHUNK_MS // 1000
+        return self.sample_rate * self.chunk_ms // 1000
 
     def payload(self, chunk: int) -> bytes:
         count = self.chunk_samples()
@@ -128,14 +130,14 @@ class StreamPlayer:
 
     def media_message(self, track: str, chunk: int) -> dict:
         return {"event": "media", "sequenceNumber": self.next_sequence_number(), "media": {
-            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * CHUNK_MS),
+            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * self.chunk_ms),
             "payload": base64.b64encode(self.payload(chunk)).decode("ascii"),
         }}
 
     def dtmf_message(self, chunk: int) -> dict:
         digit = "0123456789*#ABCD"[(chunk // DTMF_EVERY) % 16]
         return {"event": "dtmf", "sequenceNumber": self.next_sequence_number(),
-                "dtmf": {"digit": digit, "duration": 2 * CHUNK_MS}}
+                "dtmf": {"digit": digit, "duration": 2 * self.chunk_ms}}
 
     def mark_message(self, chunk: int) -> dict:
         return {"event": "mark", "mark": {"name": f"mark-{chunk // MARK_EVERY}"}}
@@ -193,7 +195,7 @@ class StreamPlayer:
                 await ws.send(json.dumps(self.media_message(track, chunk)))
             for message in self.between_chunks(chunk):
                 await ws.send(json.dumps(message))
-            due = started + chunk * CHUNK_MS / 1000
+            due = started + chunk * self.chunk_ms / 1000
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stream.stopped.wait(), max(0.0, due - time.monotonic()))
 

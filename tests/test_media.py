@@ -1,16 +1,21 @@
-"""--media: the emulator streams for real and passes; broken players are each caught by name."""
+"""--media: the emulator streams SignalWire's documented dialect and passes; broken players are each caught
+by their rule, and every allowed variant passes."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import subprocess
 import sys
+from email.utils import formatdate
 
 import pytest
 
 from conformance.common import codecs
 from conformance.contract import media as expected_media
+from conformance.contract import rules
+from conformance.contract.rules import MEDIA_RULE_IDS
 from conformance.emulator import EmulatorApp, running_emulator
 from conformance.emulator.player import MediaSettings, StreamPlayer
 from conformance.media.receivers import Receivers
@@ -19,7 +24,10 @@ from conformance.run.media_probe import run_media
 from conformance.run.runner import Runner
 from conformance.run.target import emulator_target
 
+from .data import signalwire_examples as examples
 
+
+# --- the seven broken players of the first media work ---------------------------------------------
 class NoBearer(StreamPlayer):
     def headers(self):
         return {}
@@ -38,13 +46,15 @@ class NoCustomParameters(StreamPlayer):
 
 
 class Silent(StreamPlayer):
+    """Silence: a deviation from a SHOULD (a real conference can be silent), so a WARN, never a FAIL."""
+
     def payload(self, chunk):
         return codecs.encode(self.encoding, [0] * self.chunk_samples())
 
 
 class WrongChunkSize(StreamPlayer):
     def chunk_samples(self):
-        return super().chunk_samples() // 2  # 10 ms chunks advertised as 20 ms
+        return super().chunk_samples() // 2  # 10 ms of audio per chunk, timestamps stepping 20 ms
 
 
 class NoCallback(StreamPlayer):
@@ -57,15 +67,206 @@ class AlwaysPost(StreamPlayer):
         return "POST"
 
 
+# --- broken players for the documented meaning: each caught by its rule and no other ---------------
+class EmptyAuthorizationWithoutToken(StreamPlayer):
+    def headers(self):
+        return super().headers() or {"Authorization": "Bearer undefined"}
+
+
+class UndocumentedEvent(StreamPlayer):
+    def between_chunks(self, chunk):
+        return [{"event": "heartbeat"}] if chunk == 2 else []
+
+
+class NoProtocol(StreamPlayer):
+    def connected_message(self):
+        return {"event": "connected", "version": "0.2.0"}
+
+
+class TrackSettingAsLabel(StreamPlayer):
+    def media_message(self, track, chunk):
+        message = super().media_message(track, chunk)
+        message["media"]["track"] = f"{track}_track"
+        return message
+
+
+class SharedChunkCounter(StreamPlayer):
+    """One chunk counter for both tracks (as Twilio's examples read), where SignalWire counts per track."""
+
+    shared = 0
+
+    def media_message(self, track, chunk):
+        message = super().media_message(track, chunk)
+        self.shared += 1
+        message["media"]["chunk"] = str(self.shared)
+        return message
+
+
+class SequenceFromZero(StreamPlayer):
+    def next_sequence_number(self):
+        number = str(self.sequence)
+        self.sequence += 1
+        return number
+
+
+class BadDtmf(StreamPlayer):
+    def between_chunks(self, chunk):
+        return [{"event": "dtmf", "sequenceNumber": self.next_sequence_number(),
+                 "dtmf": {"digit": "E", "duration": 40}}] if chunk == 3 else []
+
+
+class NoConferenceSid(StreamPlayer):
+    def callback_params(self, event, error):
+        params = super().callback_params(event, error)
+        del params["ConferenceSid"]  # Twilio's parameter list has none
+        return params
+
+
+class EmptyStreamName(StreamPlayer):
+    def callback_params(self, event, error):
+        return {**super().callback_params(event, error), "StreamName": self.stream.name or ""}
+
+
+class TrackAlwaysBoth(StreamPlayer):
+    def callback_params(self, event, error):
+        return {**super().callback_params(event, error), "StreamTrack": "both_tracks"}
+
+
+class Rfc2822Timestamp(StreamPlayer):
+    def timestamp(self):
+        return formatdate(usegmt=True)
+
+
+class FreeTextStreamError(StreamPlayer):
+    def callback_params(self, event, error):
+        params = super().callback_params(event, error)
+        if error:
+            params["StreamError"] = "could not stream to Url: ConnectionRefusedError"
+        return params
+
+
+class SilentOnFailure(StreamPlayer):
+    async def callback(self, event, error=None):
+        if event != "stream-error":
+            await super().callback(event, error)
+
+
+class PcmaAsMulaw(StreamPlayer):
+    def __init__(self, settings, stream):
+        super().__init__(settings, stream)
+        if self.codec == "PCMA":
+            self.encoding = codecs.MULAW
+
+
+class DefaultInboundOnly(StreamPlayer):
+    """Track omitted: inbound only, the cXML page's default (the REST page says both_tracks): a WARN."""
+
+    def __init__(self, settings, stream):
+        super().__init__(settings, stream)
+        if not stream.fields.get("Track"):
+            self.track_setting, self.tracks = "inbound_track", ("inbound",)
+
+
+# (player, rule, status it must get, whether that rule must be the only one not passing)
 BROKEN_PLAYERS = [
-    (NoBearer, "media-bearer"), (WrongFormat, "media-format"), (NoCustomParameters, "media-start"),
-    (Silent, "media-audio"), (WrongChunkSize, "media-audio"), (NoCallback, "callback-events"),
-    (AlwaysPost, "callback-method"),
+    (NoBearer, "media-bearer", "FAIL", True), (WrongFormat, "media-format", "FAIL", False),
+    (NoCustomParameters, "media-start", "FAIL", True), (Silent, "media-audible", "WARN", True),
+    (WrongChunkSize, "media-timestamp", "FAIL", True), (NoCallback, "callback-events", "FAIL", False),
+    (AlwaysPost, "callback-method", "FAIL", True),
+    (EmptyAuthorizationWithoutToken, "media-bearer", "FAIL", True),
+    (UndocumentedEvent, "media-messages", "FAIL", True), (NoProtocol, "media-connected", "FAIL", True),
+    (TrackSettingAsLabel, "media-tracks", "FAIL", True), (SharedChunkCounter, "media-sequence", "FAIL", True),
+    (SequenceFromZero, "media-sequence-number", "FAIL", True), (BadDtmf, "media-events", "FAIL", True),
+    (NoConferenceSid, "callback-ids", "FAIL", True), (EmptyStreamName, "callback-stream-name", "FAIL", True),
+    (TrackAlwaysBoth, "callback-track", "FAIL", True), (Rfc2822Timestamp, "callback-timestamp", "FAIL", True),
+    (FreeTextStreamError, "callback-stream-error", "FAIL", True),
+    (SilentOnFailure, "media-unreachable", "FAIL", True),
+    (PcmaAsMulaw, "media-format-inferred", "WARN", True), (DefaultInboundOnly, "media-default-track", "WARN", True),
 ]
+
+
+# --- allowed variants: what the documents permit, which --media must pass --------------------------
+class TracksReversed(StreamPlayer):
+    def __init__(self, settings, stream):
+        super().__init__(settings, stream)
+        self.tracks = tuple(reversed(self.tracks))
+
+
+class FortyMsChunks(StreamPlayer):
+    chunk_ms = 40
+
+
+class NumericCounters(StreamPlayer):
+    def next_sequence_number(self):
+        return int(super().next_sequence_number())
+
+    def media_message(self, track, chunk):
+        message = super().media_message(track, chunk)
+        message["media"]["chunk"] = int(message["media"]["chunk"])
+        message["media"]["timestamp"] = int(message["media"]["timestamp"])
+        return message
+
+
+class EmptyCustomParameters(StreamPlayer):
+    """customParameters: {} when none were sent, as the documented start example shows."""
+
+    def start_message(self):
+        message = super().start_message()
+        message["start"].setdefault("customParameters", {})
+        return message
+
+
+class ExtraFields(StreamPlayer):
+    """Twilio's extras and more: a top-level streamSid everywhere, stop.accountSid, extra callback parameters."""
+
+    def _extra(self, message):
+        return {**message, "streamSid": self.stream.sid, "x-vendor": {"region": "test"}}
+
+    def connected_message(self):
+        return self._extra(super().connected_message())
+
+    def start_message(self):
+        message = self._extra(super().start_message())
+        message["start"]["conferenceSid"] = self.stream.conference_sid
+        message["start"]["mediaFormat"]["bitDepth"] = 16
+        return message
+
+    def media_message(self, track, chunk):
+        message = self._extra(super().media_message(track, chunk))
+        message["media"]["x-energy"] = 1
+        return message
+
+    def stop_message(self):
+        return {**self._extra(super().stop_message()), "stop": {"accountSid": self.stream.account_sid}}
+
+    def callback_params(self, event, error):
+        return {**super().callback_params(event, error), "ApiVersion": "2010-04-01", "SequenceNumber": "1"}
+
+
+ALLOWED_PLAYERS = [StreamPlayer, TracksReversed, FortyMsChunks, Silent, NumericCounters, EmptyCustomParameters,
+                   ExtraFields, DefaultInboundOnly]
+DIALECT_OPTIONS = [{"dtmf": True}, {"mark": True}, {"dtmf": True, "mark": True}]
 
 
 def _env():
     return {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "CONFORMANCE_"))}
+
+
+def probe(player=StreamPlayer, **options):
+    """The media probe, in-process, against an emulator with this player and these MediaSettings options;
+    the results and what the receivers recorded."""
+    with Receivers() as receivers:
+        app = EmulatorApp(media=MediaSettings(ca_file=receivers.ca_file, **options))
+        app.player_class = player
+        with running_emulator(app=app) as server:
+            target = emulator_target(server)
+            results = Results(secrets=target.secrets, basic_header=target.basic_header)
+            run_media(Runner(target, results, seed=1), receivers)
+    return results, receivers
+
+
+def _not_passing(results) -> dict[str, str]:
+    return {r.rule.id: r.status for r in results.by_rule.values() if r.status in ("FAIL", "WARN")}
 
 
 def test_embedded_emulator_passes_media(tmp_path):
@@ -76,25 +277,95 @@ def test_embedded_emulator_passes_media(tmp_path):
 
     report = json.loads((tmp_path / "results.json").read_text())
     media = {r["id"]: r for r in report["requirements"] if r["area"] == "media"}
-    assert media and all(r["status"] == "PASS" for r in media.values()), {k: r["status"] for k, r in media.items()}
-    assert media["media-connects"]["passed"] == 15  # every codec with every track
+    assert set(media) == set(MEDIA_RULE_IDS)
+    assert all(r["status"] == "PASS" for r in media.values()), {k: r["status"] for k, r in media.items()}
+    assert media["media-connects"]["passed"] == 16  # every codec with every track, and one with the defaults
+    assert media["media-unreachable"]["passed"] == 1 and media["media-audible"]["passed"] == 16
     html = (tmp_path / "report.html").read_text()
     assert html.count('class="chart waveform"') == len(expected_media.FORMATS)
 
 
-@pytest.mark.parametrize(("player", "rule_id"), BROKEN_PLAYERS, ids=[p.__name__ for p, _ in BROKEN_PLAYERS])
-def test_broken_player_is_caught(player, rule_id):
-    """The media probe, in-process, against an emulator whose player has one defect."""
-    with Receivers() as receivers:
-        app = EmulatorApp(media=MediaSettings(ca_file=receivers.ca_file))
-        app.player_class = player
-        with running_emulator(app=app) as server:
-            target = emulator_target(server)
-            results = Results(secrets=target.secrets, basic_header=target.basic_header)
-            run_media(Runner(target, results, seed=1), receivers)
-    failed = {r.rule.id for r in results.by_rule.values() if r.status == "FAIL"}
-    assert rule_id in failed, failed
-    assert results.exit_code() == 1
+@pytest.mark.parametrize(("player", "rule_id", "status", "alone"), BROKEN_PLAYERS,
+                         ids=[p.__name__ for p, *_ in BROKEN_PLAYERS])
+def test_broken_player_is_caught(player, rule_id, status, alone):
+    """The media probe against an emulator whose player has one defect: its rule catches it (a SHOULD as WARN)."""
+    results, _ = probe(player)
+    not_passing = _not_passing(results)
+    assert not_passing.get(rule_id) == status, not_passing
+    if alone:
+        assert set(not_passing) == {rule_id}, not_passing
+    assert results.exit_code() == (1 if status == "FAIL" else 0)
+
+
+@pytest.mark.parametrize("player", ALLOWED_PLAYERS, ids=[p.__name__ for p in ALLOWED_PLAYERS])
+def test_allowed_player_passes(player):
+    results, _ = probe(player)
+    failed = {k for k, v in _not_passing(results).items() if v == "FAIL"}
+    assert not failed and results.exit_code() == 0, _not_passing(results)
+
+
+@pytest.mark.parametrize("options", DIALECT_OPTIONS, ids=lambda o: "+".join(o))
+def test_every_dialect_option_passes_and_speaks_as_documented(options):
+    results, receivers = probe(**options)
+    assert _not_passing(results) == {} and results.exit_code() == 0
+    sessions = [s for key, s in receivers.sessions.items() if "-m" in key]
+    every = [m for s in sessions for m in s.messages]
+    for event in options:
+        assert any(m["event"] == event for m in every), event
+    for session in sessions:
+        _assert_documented_dialect(session.messages)
+    callbacks = [c for calls in receivers.callbacks.values() for c in calls]
+    _assert_documented_callbacks(callbacks)
+
+
+def _shape(value):
+    """Keys and value types, recursively: what the documents fix, not the example's values."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    return type(value).__name__
+
+
+def _assert_documented_dialect(messages):
+    connected, start_message, *rest = messages
+    assert connected == examples.CONNECTED  # field by field, value by value
+    body = start_message["start"]
+    documented = dict(examples.START["start"])
+    if "customParameters" not in body:  # "Only present when custom parameters are defined."
+        del documented["customParameters"]
+    assert _shape({**start_message, "start": {**body, "customParameters": {}}} if "customParameters" in body
+                  else start_message) == _shape({**examples.START, "start": documented})
+    assert start_message["sequenceNumber"] == "1"
+    shapes = {"media": examples.MEDIA, "stop": examples.STOP, "dtmf": examples.DTMF, "mark": examples.MARK}
+    for message in rest:
+        example = dict(shapes[message["event"]])
+        for key in examples.BIDIRECTIONAL_ONLY.get(message["event"].upper(), ()):
+            del example[key]  # a REST conference stream is not bidirectional
+        assert _shape(message) == _shape(example), message
+    assert rest[-1]["event"] == "stop"
+
+
+def _assert_documented_callbacks(callbacks):
+    assert callbacks
+    for c in callbacks:
+        names = set(examples.CALLBACK_PARAMETERS)
+        if c.params["StreamEvent"] != "stream-error":
+            names.discard("StreamError")  # "If an error has occurred, this will contain ..."
+        assert set(c.params) == names, set(c.params) ^ names
+        assert c.params["StreamEvent"] in examples.STREAM_EVENTS
+        assert dt.datetime.fromisoformat(c.params["Timestamp"]).tzinfo is not None
+        if "StreamError" in c.params:
+            assert c.params["StreamError"] in examples.STREAM_ERROR_VALUES
+
+
+def test_rules_quote_the_documents():
+    """Every media rule and open point gives its basis; the documented values are the suite's own tables."""
+    for rule_id in MEDIA_RULE_IDS:
+        assert rules.get(rule_id).basis
+    assert all(point.basis for point in rules.MEDIA_OPEN_POINTS)
+    assert expected_media.STREAM_ERRORS == examples.STREAM_ERROR_VALUES
+    assert expected_media.CALLBACK_PARAMETERS == examples.CALLBACK_PARAMETERS
+    assert expected_media.CALLBACK_EVENTS == examples.STREAM_EVENTS
+    assert expected_media.DOCUMENTED_VERSION == examples.CONNECTED["version"]
 
 
 def test_emulator_dials_only_allowed_hosts():

@@ -1,18 +1,25 @@
-"""Checks on what a stream delivered: one function per media rule, as in `conformance.checks`."""
+"""Checks on what a stream delivered: one function per media rule, as in `conformance.checks.rest`.
+
+Each compares a documented field with what the documents and the create request fix (the facts
+are in `conformance.contract.media`, the positions in `rules.py`). Undocumented extra fields, and
+counters sent as numbers instead of the examples' strings, are open points: never judged.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from conformance.common import codecs
 from conformance.contract import media as expected_media
 from conformance.records.media import Callback, MediaSession
 from conformance.records.outcome import PASS, Failed, Outcome
 
-CALLBACK_PARAMS = ("AccountSid", "ConferenceSid", "StreamSid", "StreamEvent", "Timestamp")
 SILENCE_RMS = 50.0
+TIMESTAMP_FACTOR = 1.5
+CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 @dataclass
@@ -24,24 +31,71 @@ class Delivery:
     fields: dict
     session: MediaSession | None
     callbacks: list[Callback]
+    conference_sid: str | None = None
+    unanswered: bool = False
+    """The stream's Url is one nobody answers (the probe's stream-error case)."""
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def codec(self) -> str:
         return self.fields.get("StreamCodec") or expected_media.DEFAULT_CODEC
 
+    @property
+    def messages(self) -> list[dict]:
+        return [m for m in (self.session.messages if self.session else []) if isinstance(m, dict)]
+
     def events(self, name: str) -> list[dict]:
-        return [m for m in (self.session.messages if self.session else []) if m.get("event") == name]
+        return [m for m in self.messages if m.get("event") == name]
+
+    def start_body(self) -> dict | None:
+        starts = self.events("start")
+        body = starts[0].get("start") if starts else None
+        return body if isinstance(body, dict) else None
+
+    def media_format(self) -> expected_media.MediaFormat | None:
+        """The format start advertised, if it is one the suite can decode."""
+        fmt = (self.start_body() or {}).get("mediaFormat")
+        if not isinstance(fmt, dict):
+            return None
+        encoding, rate = fmt.get("encoding"), fmt.get("sampleRate")
+        if encoding not in expected_media.KNOWN_ENCODINGS or expected_media.counter(rate) in (None, 0):
+            return None
+        return expected_media.MediaFormat(encoding, expected_media.counter(rate))
+
+    def media(self, track: str | None = None) -> list[dict]:
+        bodies = [m.get("media") for m in self.events("media")]
+        return [b for b in bodies if isinstance(b, dict) and (track is None or b.get("track") == track)]
+
+    def requested_track(self) -> str | None:
+        return self.fields.get("Track") or None
 
 
+def _payload(body: dict) -> bytes | None:
+    try:
+        return base64.b64decode(body.get("payload", ""), validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        return None
+
+
+def _short(value) -> str:
+    return repr(value)[:80]
+
+
+# --- the WebSocket -----------------------------------------------------------------------------------
 def connects(d: Delivery) -> Outcome:
+    if d.unanswered:
+        return None
     return PASS if d.session is not None else Failed(f"a WebSocket connection to {d.fields['Url']}", "none arrived")
 
 
 def bearer(d: Delivery) -> Outcome:
-    token = d.fields.get("AuthorizationBearerToken")
-    if d.session is None or not token:
+    if d.session is None:
         return None
+    token = d.fields.get("AuthorizationBearerToken")
     got = d.session.headers.get("authorization")
+    if not token:
+        return PASS if got is None else Failed("no Authorization header (the stream was created without a token)",
+                                               f"Authorization: {got[:20]}...")
     return PASS if got == f"Bearer {token}" else Failed("Authorization: Bearer <the token sent>",
                                                          "no Authorization header" if got is None else "another value")
 
@@ -49,95 +103,231 @@ def bearer(d: Delivery) -> Outcome:
 def messages(d: Delivery) -> Outcome:
     if d.session is None:
         return None
-    order = [m.get("event") for m in d.session.messages]
-    body = [e for e in order[2:-1]]
-    ok = (order[:2] == ["connected", "start"] and order[-1:] == ["stop"] and body and set(body) == {"media"}
-          and d.session.bad_frames == 0)
-    shown = " ".join(order[:4]) + (" ... " + order[-1] if len(order) > 4 else "")
-    return PASS if ok else Failed("connected, start, media..., stop (JSON frames)", shown or "no messages")
+    order = [m.get("event") if isinstance(m, dict) else None for m in d.session.messages]
+    body = order[2:-1]
+    ok = (order[:2] == ["connected", "start"] and order[-1:] == ["stop"] and "media" in body
+          and set(body) <= expected_media.BETWEEN_START_AND_STOP and d.session.bad_frames == 0)
+    shown = " ".join(str(e) for e in order[:4]) + (" ... " + str(order[-1]) if len(order) > 4 else "")
+    unknown = sorted({str(e) for e in order} - set(expected_media.EVENTS))
+    if unknown:
+        shown += f" (undocumented events: {', '.join(unknown)})"
+    if d.session.bad_frames:
+        shown += f" ({d.session.bad_frames} frames that are not JSON)"
+    return PASS if ok else Failed("connected, start, media (with dtmf/mark) ..., stop, as JSON", shown or "nothing")
+
+
+def connected(d: Delivery) -> Outcome:
+    found = d.events("connected")
+    if not found:
+        return None
+    message = found[0]
+    protocol, version = message.get("protocol"), message.get("version")
+    if protocol == expected_media.PROTOCOL and isinstance(version, str) and expected_media.SEMVER.match(version):
+        return PASS
+    return Failed(f'connected with protocol "Call" and a semantic version (documented: '
+                  f'"{expected_media.DOCUMENTED_VERSION}")', f"protocol {_short(protocol)}, version {_short(version)}")
+
+
+def _expected_tracks(d: Delivery) -> list[tuple[str, ...]]:
+    """The track label sets start may carry: the Track sent, or with none either tolerated default."""
+    track = d.requested_track()
+    if track in expected_media.TRACKS:
+        return [expected_media.TRACKS[track]]
+    return [expected_media.TRACKS[t] for t in expected_media.TOLERATED_DEFAULT_TRACKS]
 
 
 def start(d: Delivery) -> Outcome:
-    starts = d.events("start")
-    if not starts:
+    if not d.events("start"):
         return None
-    body = starts[0].get("start", {})
-    expected = {"streamSid": d.sid, "accountSid": d.account_sid,
-                "tracks": list(expected_media.TRACKS[d.fields.get("Track") or expected_media.DEFAULT_TRACK]),
-                "customParameters": expected_media.custom_parameters(d.fields)}
-    wrong = [k for k, v in expected.items() if body.get(k) != v]
-    return PASS if not wrong else Failed(f"start with {', '.join(wrong)} as requested",
-                                         ", ".join(f"{k}={body.get(k)!r}"[:80] for k in wrong))
+    body = d.start_body()
+    if body is None:
+        return Failed("a start object", "start without one")
+    wrong = []
+    if body.get("streamSid") != d.sid:
+        wrong.append(f"streamSid={_short(body.get('streamSid'))}")
+    if body.get("accountSid") != d.account_sid:
+        wrong.append(f"accountSid={_short(body.get('accountSid'))}")
+    tracks = body.get("tracks")
+    if not (isinstance(tracks, list) and len(tracks) == len(set(map(str, tracks)))
+            and any(set(tracks) == set(e) for e in _expected_tracks(d))):
+        wrong.append(f"tracks={_short(tracks)}")
+    sent = expected_media.custom_parameters(d.fields)
+    got = body.get("customParameters", {})  # "Only present when custom parameters are defined"
+    if got != sent:
+        wrong.append(f"customParameters={_short(body.get('customParameters', '(absent)'))}")
+    return PASS if not wrong else Failed("start with streamSid, accountSid, tracks and customParameters as "
+                                         "requested", ", ".join(wrong))
 
 
 def media_format(d: Delivery) -> Outcome:
-    starts = d.events("start")
-    if not starts:
+    if not d.events("start"):
         return None
-    expected = expected_media.FORMATS[d.codec].as_message()
-    got = starts[0].get("start", {}).get("mediaFormat")
-    return PASS if got == expected else Failed(f"mediaFormat {expected} for {d.codec}", repr(got))
-
-
-def decoded(d: Delivery, track: str | None = None) -> list[int]:
-    encoding = expected_media.FORMATS[d.codec].encoding
-    samples = []
-    for m in d.events("media"):
-        if track is None or m.get("media", {}).get("track") == track:
-            with_payload = m.get("media", {}).get("payload", "")
-            try:
-                samples += codecs.decode(encoding, base64.b64decode(with_payload, validate=True))
-            except (binascii.Error, ValueError):
-                pass
-    return samples
-
-
-def audio(d: Delivery) -> Outcome:
-    media = d.events("media")
-    if not media:
-        return None
-    size = expected_media.FORMATS[d.codec].chunk_bytes
-    for m in media:
-        try:
-            payload = base64.b64decode(m.get("media", {}).get("payload", ""), validate=True)
-        except (binascii.Error, ValueError):
-            return Failed("base64 payloads", "a payload that is not base64")
-        if len(payload) != size:
-            return Failed(f"{size} bytes per 20 ms chunk of {d.codec}", f"{len(payload)} bytes")
-    level = codecs.rms(decoded(d))
-    return PASS if level >= SILENCE_RMS else Failed("audible audio (RMS >= 50)", f"RMS {level:.1f}: silence")
-
-
-def sequence(d: Delivery) -> Outcome:
-    media = d.events("media")
-    if not media:
-        return None
-    last: dict[str, tuple[int, int]] = {}
-    for m in media:
-        body = m.get("media", {})
-        try:
-            point = (int(body.get("chunk")), int(body.get("timestamp")))
-        except (TypeError, ValueError):
-            return Failed("numeric chunk and timestamp", repr(body.get("chunk")))
-        previous = last.get(body.get("track"))
-        if previous is not None and not (point[0] > previous[0] and point[1] > previous[1]):
-            return Failed("chunk and timestamp increasing per track", f"{previous} then {point}")
-        last[body.get("track")] = point
+    fmt = (d.start_body() or {}).get("mediaFormat")
+    if not isinstance(fmt, dict):
+        return Failed("start.mediaFormat", _short(fmt))
+    encoding, rate, channels = fmt.get("encoding"), expected_media.counter(fmt.get("sampleRate")), fmt.get("channels")
+    if not isinstance(encoding, str) or not rate or expected_media.counter(channels) != 1:
+        return Failed("mediaFormat with an encoding, a sampleRate in Hz and channels 1", _short(fmt))
+    documented = expected_media.DOCUMENTED_FORMATS.get(d.fields.get("StreamCodec") or "")
+    if documented and (encoding != documented[0] or (documented[1] is not None and rate != documented[1])):
+        shown = f"{documented[0]} at {documented[1]} Hz" if documented[1] else documented[0]
+        return Failed(f"{shown} for StreamCodec {d.fields.get('StreamCodec')}", f"{encoding} at {rate} Hz")
+    advertised = d.media_format()
+    if advertised is None:  # an encoding the suite cannot read, for a codec the documents leave open
+        return PASS
+    for body in d.media():
+        payload = _payload(body)
+        if payload is None:
+            return Failed("base64 payloads", f"a payload that is not base64: {_short(body.get('payload'))}")
+        if not payload or len(payload) % advertised.bytes_per_sample:
+            return Failed(f"whole samples of {encoding} ({advertised.bytes_per_sample} bytes each)",
+                          f"a payload of {len(payload)} bytes")
     return PASS
 
 
-def callback_events(d: Delivery) -> Outcome:
-    if not d.fields.get("StatusCallback"):
+def media_format_inferred(d: Delivery) -> Outcome:
+    codec = d.fields.get("StreamCodec") or None
+    if not d.events("start") or codec in expected_media.DOCUMENTED_FORMATS and codec != "L16":
         return None
-    events = {c.params.get("StreamEvent"): c for c in d.callbacks}
-    missing = [e for e in ("stream-started", "stream-stopped") if e not in events]
-    if missing:
-        return Failed("stream-started and stream-stopped callbacks", f"missing {', '.join(missing)}")
-    for c in events.values():
-        absent = [p for p in CALLBACK_PARAMS if not c.params.get(p)]
-        if absent or c.params.get("StreamSid") != d.sid:
-            return Failed(f"callback parameters {', '.join(CALLBACK_PARAMS)} for stream {d.sid}",
-                          f"missing {', '.join(absent)}" if absent else f"StreamSid {c.params.get('StreamSid')}")
+    expected = expected_media.FORMATS[codec or "PCMU"]
+    fmt = (d.start_body() or {}).get("mediaFormat")
+    got = (fmt.get("encoding"), expected_media.counter(fmt.get("sampleRate"))) if isinstance(fmt, dict) else None
+    if got == (expected.encoding, expected.sample_rate):
+        return PASS
+    return Failed(f"{expected.encoding} at {expected.sample_rate} Hz for StreamCodec {codec or '(none)'}",
+                  f"{got[0]} at {got[1]} Hz" if got else _short(fmt))
+
+
+def tracks(d: Delivery) -> Outcome:
+    body = d.start_body()
+    media = d.media()
+    if body is None or not media or not isinstance(body.get("tracks"), list):
+        return None
+    advertised = set(map(str, body["tracks"]))
+    seen = {b.get("track") for b in media}
+    strays = sorted(str(t) for t in seen - advertised)
+    if strays:
+        return Failed(f"media.track one of {sorted(advertised)}", f"track {', '.join(strays)}")
+    silent = sorted(advertised - seen)
+    return PASS if not silent else Failed(f"media on every advertised track {sorted(advertised)}",
+                                          f"none on {', '.join(silent)}")
+
+
+def sequence(d: Delivery) -> Outcome:
+    if not d.media():
+        return None
+    expected: dict[str, int] = {}
+    for body in d.media():
+        track = str(body.get("track"))
+        chunk = expected_media.counter(body.get("chunk"))
+        want = expected.get(track, 1)
+        if chunk != want:
+            return Failed(f"chunk {want} next on track {track} (1, 2, 3 ... per track)", _short(body.get("chunk")))
+        expected[track] = want + 1
+    return PASS
+
+
+def _track_span(d: Delivery, fmt: expected_media.MediaFormat, track: str) -> tuple[float, float] | Failed:
+    """(milliseconds the timestamps span, milliseconds of audio delivered) on one track."""
+    stamps, audio_ms, last_ms = [], 0.0, 0.0
+    for body in d.media(track):
+        stamp = expected_media.milliseconds(body.get("timestamp"))
+        if stamp is None or stamp < 0:
+            return Failed("a timestamp in milliseconds", _short(body.get("timestamp")))
+        if stamps and stamp < stamps[-1]:
+            return Failed(f"timestamps that never go back on track {track}", f"{stamps[-1]:g} then {stamp:g}")
+        stamps.append(stamp)
+        payload = _payload(body) or b""
+        last_ms = len(payload) / fmt.bytes_per_sample * 1000 / fmt.sample_rate
+        audio_ms += last_ms
+    return stamps[-1] - stamps[0] + last_ms, audio_ms
+
+
+def timestamp(d: Delivery) -> Outcome:
+    fmt = d.media_format()
+    if fmt is None or not d.media():
+        return None
+    for track in sorted({str(b.get("track")) for b in d.media()}):
+        span = _track_span(d, fmt, track)
+        if isinstance(span, Failed):
+            return span
+        spanned, audio = span
+        if audio and len(d.media(track)) > 1 and not (1 / TIMESTAMP_FACTOR <= spanned / audio <= TIMESTAMP_FACTOR):
+            return Failed(f"timestamps in ms spanning the audio delivered on track {track} ({audio:.0f} ms)",
+                          f"they span {spanned:.0f}")
+    return PASS
+
+
+def sequence_number(d: Delivery) -> Outcome:
+    if d.session is None or not d.events("start"):
+        return None
+    previous = 0
+    for message in d.messages:
+        if message.get("event") not in ("start", "media", "dtmf", "stop"):
+            continue
+        number = expected_media.counter(message.get("sequenceNumber"))
+        if number is None or (previous == 0 and number != 1) or number <= previous:
+            wanted = "1 on start" if previous == 0 else f"more than {previous}"
+            return Failed(f"sequenceNumber {wanted} (on {message.get('event')})", _short(message.get("sequenceNumber")))
+        previous = number
+    return PASS
+
+
+def events(d: Delivery) -> Outcome:
+    dtmf, marks = d.events("dtmf"), d.events("mark")
+    if not dtmf and not marks:
+        return None
+    for message in dtmf:
+        body = message.get("dtmf")
+        digit = body.get("digit") if isinstance(body, dict) else None
+        duration = body.get("duration") if isinstance(body, dict) else None
+        if str(digit) not in expected_media.DTMF_DIGITS or expected_media.milliseconds(duration) is None:
+            return Failed("dtmf.digit one of 0-9 * # A-D and dtmf.duration in ms", _short(body))
+    for message in marks:
+        body = message.get("mark")
+        if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+            return Failed("mark.name", _short(body))
+    return PASS
+
+
+def audible(d: Delivery) -> Outcome:
+    if not d.media() or d.media_format() is None:
+        return None
+    level = codecs.rms(decoded(d))
+    return PASS if level >= SILENCE_RMS else Failed(f"audible audio (RMS >= {SILENCE_RMS:g})", f"RMS {level:.1f}")
+
+
+def default_track(d: Delivery) -> Outcome:
+    body = d.start_body()
+    if d.requested_track() or body is None or not isinstance(body.get("tracks"), list):
+        return None
+    expected = expected_media.TRACKS[expected_media.DEFAULT_TRACK]
+    return PASS if set(body["tracks"]) == set(expected) else Failed(
+        f"tracks {list(expected)} with Track omitted (the REST default)", _short(body["tracks"]))
+
+
+def decoded(d: Delivery, track: str | None = None) -> list[int]:
+    fmt = d.media_format()
+    if fmt is None:
+        return []
+    samples: list[int] = []
+    for body in d.media(track):
+        payload = _payload(body)
+        if payload and len(payload) % fmt.bytes_per_sample == 0:
+            samples += codecs.decode(fmt.encoding, payload)
+    return samples
+
+
+# --- status callbacks ---------------------------------------------------------------------------------
+def callback_events(d: Delivery) -> Outcome:
+    if not d.fields.get("StatusCallback") or d.unanswered:
+        return None
+    got = [c.params.get("StreamEvent") for c in d.callbacks]
+    strays = sorted({str(e) for e in got} - set(expected_media.CALLBACK_EVENTS))
+    missing = [e for e in ("stream-started", "stream-stopped") if e not in got]
+    if strays or missing:
+        return Failed("stream-started and stream-stopped callbacks (StreamEvent one of the three documented)",
+                      f"missing {', '.join(missing)}" if missing else f"StreamEvent {', '.join(strays)}")
     return PASS
 
 
@@ -149,12 +339,119 @@ def callback_method(d: Delivery) -> Outcome:
     return PASS if not wrong else Failed(f"callbacks sent with {expected}", f"sent with {', '.join(wrong)}")
 
 
+def callback_ids(d: Delivery) -> Outcome:
+    if not d.callbacks:
+        return None
+    expected = {"AccountSid": d.account_sid, "ConferenceSid": d.conference_sid, "StreamSid": d.sid}
+    for c in d.callbacks:
+        wrong = [f"{k}={_short(c.params.get(k))}" for k, v in expected.items()
+                 if v is not None and c.params.get(k) != v]
+        if wrong:
+            return Failed("AccountSid, ConferenceSid and StreamSid of this stream", ", ".join(wrong))
+    return PASS
+
+
+def callback_stream_name(d: Delivery) -> Outcome:
+    if not d.callbacks:
+        return None
+    expected = d.fields.get("Name") or d.sid
+    wrong = sorted({str(c.params.get("StreamName")) for c in d.callbacks if c.params.get("StreamName") != expected})
+    source = "the Name sent" if d.fields.get("Name") else "the StreamSid: no Name was sent"
+    return PASS if not wrong else Failed(f"StreamName {expected!r} ({source})", ", ".join(_short(w) for w in wrong))
+
+
+def callback_track(d: Delivery) -> Outcome:
+    if not d.callbacks:
+        return None
+    requested = d.requested_track()
+    if requested:
+        allowed = {requested}
+    else:  # with Track omitted: whichever tolerated default the stream actually carries
+        tracks_sent = (d.start_body() or {}).get("tracks")
+        allowed = {t for t in expected_media.TOLERATED_DEFAULT_TRACKS
+                   if not isinstance(tracks_sent, list) or set(tracks_sent) == set(expected_media.TRACKS[t])}
+    wrong = sorted({str(c.params.get("StreamTrack")) for c in d.callbacks
+                    if c.params.get("StreamTrack") not in allowed})
+    return PASS if not wrong else Failed(f"StreamTrack {' or '.join(sorted(allowed)) or '(matching start.tracks)'}",
+                                         ", ".join(wrong))
+
+
+def _iso8601(text) -> dt.datetime | None:
+    if not isinstance(text, str) or "T" not in text.upper():
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def callback_timestamp(d: Delivery) -> Outcome:
+    if not d.callbacks:
+        return None
+    for c in d.callbacks:
+        raw = c.params.get("Timestamp")
+        when = _iso8601(raw)
+        if when is None:
+            return Failed("Timestamp as an ISO 8601 date-time", _short(raw))
+        if when.tzinfo is not None and abs(when - d.now) > CLOCK_SKEW:
+            return Failed(f"Timestamp within {CLOCK_SKEW.seconds // 60} minutes of {d.now:%Y-%m-%dT%H:%M:%SZ}",
+                          _short(raw))
+    return PASS
+
+
+def callback_stream_error(d: Delivery) -> Outcome:
+    errors = [c for c in d.callbacks if c.params.get("StreamEvent") == "stream-error"]
+    if not errors:
+        return None
+    wrong = sorted({str(c.params.get("StreamError")) for c in errors
+                    if c.params.get("StreamError") not in expected_media.STREAM_ERRORS})
+    return PASS if not wrong else Failed("StreamError one of " + ", ".join(expected_media.STREAM_ERRORS),
+                                         ", ".join(_short(w) for w in wrong))
+
+
+def unreachable(d: Delivery) -> Outcome:
+    if not d.unanswered:
+        return None
+    if any(c.params.get("StreamEvent") == "stream-error" for c in d.callbacks):
+        return PASS
+    got = ", ".join(str(c.params.get("StreamEvent")) for c in d.callbacks) or "no callback"
+    return Failed("a stream-error callback for a Url nobody answers", got)
+
+
 MEDIA_CHECKS = {
-    "media-connects": connects, "media-bearer": bearer, "media-messages": messages, "media-start": start,
-    "media-format": media_format, "media-audio": audio, "media-sequence": sequence,
-    "callback-events": callback_events, "callback-method": callback_method,
+    "media-connects": connects, "media-bearer": bearer, "media-messages": messages, "media-connected": connected,
+    "media-start": start, "media-format": media_format, "media-tracks": tracks, "media-sequence": sequence,
+    "media-timestamp": timestamp, "media-sequence-number": sequence_number, "media-events": events,
+    "callback-events": callback_events, "callback-method": callback_method, "callback-ids": callback_ids,
+    "callback-stream-name": callback_stream_name, "callback-track": callback_track,
+    "callback-timestamp": callback_timestamp, "callback-stream-error": callback_stream_error,
+    "media-unreachable": unreachable, "media-audible": audible, "media-format-inferred": media_format_inferred,
+    "media-default-track": default_track,
 }
 
 
 def evaluate(d: Delivery) -> list[tuple[str, Outcome]]:
     return [(rule_id, outcome) for rule_id, fn in MEDIA_CHECKS.items() if (outcome := fn(d)) is not None]
+
+
+def observations(d: Delivery) -> list[str]:
+    """What the stream did at the media open points (`rules.MEDIA_OPEN_POINTS`), for the report's notes."""
+    notes = []
+    fmt = d.media_format()
+    first = d.media()[:1]
+    if fmt and first and (payload := _payload(first[0])):
+        ms = len(payload) / fmt.bytes_per_sample * 1000 / fmt.sample_rate
+        notes.append(f"open point media-chunk-duration: {ms:g} ms per media message ({d.codec})")
+    version = next((m.get("version") for m in d.events("connected")), None)
+    if version is not None:
+        notes.append(f"open point media-connected-version: connected version {version!r}")
+    body = d.start_body() or {}
+    if "callSid" in body:
+        notes.append("open point media-call-sid: start carries a callSid")
+    kinds = {type(b.get("chunk")).__name__ for b in d.media()}
+    if kinds:
+        notes.append(f"open point media-number-or-string: chunk sent as {'/'.join(sorted(kinds))}")
+    if (d.fields.get("StreamCodec") == "PCMA" and isinstance(body.get("mediaFormat"), dict)
+            and fmt is None):
+        notes.append(f"open point media-pcma-encoding: PCMA advertised as {body['mediaFormat'].get('encoding')!r}")
+    return notes

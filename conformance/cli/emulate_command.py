@@ -12,10 +12,15 @@ from conformance.emulator.server import bind_socket, describe, serve_forever
 from .options import UsageError
 
 
-def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None) -> int:
+def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None,
+            dtmf: bool = False, mark: bool = False) -> int:
     given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
     if values["conference_sid"]:
         given["conference_sids"] = tuple(values["conference_sid"])
+    if values.get("conference_not_in_progress"):
+        given["idle_conference_sids"] = tuple(values["conference_not_in_progress"])
+    if values.get("throttle") is not None:
+        given["throttle"] = values["throttle"]
     try:
         settings = EmulatorSettings(**given)
     except ValueError as exc:
@@ -30,7 +35,7 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if media:
             from conformance.emulator.player import MediaSettings
 
-            media_settings = MediaSettings(ca_file=media_ca_file)
+            media_settings = MediaSettings(ca_file=media_ca_file, dtmf=dtmf, mark=mark)
         app = EmulatorApp(settings, media=media_settings)
         running = describe(sock, app, tls_files)
         token_line = running.api_token if "api_token" not in given else "(the one you gave)"
@@ -40,6 +45,11 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
             f"  API token:               {token_line}",
             f"  conference sids:         {' '.join(running.conference_sids)}",
         ]
+        if settings.idle_conference_sids:
+            lines.append(f"  not in progress (21220): {' '.join(settings.idle_conference_sids)}")
+        if settings.throttle is not None:
+            lines.append(f"  throttled (429, 20429):  beyond {settings.throttle.count} requests per "
+                         f"{settings.throttle.period:g} s")
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
         if media:

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="stream for real after each create (dials and calls back loopback hosts only)")
     emulate.add_argument("--media-ca-file", metavar="PATH", default=None,
                          help="with --media: the CA to trust for wss:// and https:// receivers")
+    emulate.add_argument("--send-dtmf", action="store_true", help="with --media: interleave documented dtmf messages")
+    emulate.add_argument("--send-mark", action="store_true", help="with --media: interleave documented mark messages")
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
@@ -87,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if args.media_ca_file and not os.path.isfile(args.media_ca_file):
                 raise UsageError(f"--media-ca-file: no file at {args.media_ca_file!r}")
+            if (args.send_dtmf or args.send_mark) and not args.media:
+                raise UsageError("--send-dtmf and --send-mark go with --media")
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
-                           media_ca_file=args.media_ca_file)
+                           media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark)
         if args.command == "replay":
             from .replay_command import replay
 

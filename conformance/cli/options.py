@@ -310,6 +310,15 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
     )
 
 
+def _throttle(text: str, name: str):
+    from conformance.emulator.settings import Throttle
+
+    try:
+        return Throttle.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
 EMULATE_OPTIONS: tuple[Option, ...] = (
     Option("host", "address to listen on", None, _text, default="127.0.0.1", metavar="HOST"),
     Option("port", "port to listen on (0: a free one)", None, _port, default=8080, metavar="PORT"),
@@ -318,4 +327,9 @@ EMULATE_OPTIONS: tuple[Option, ...] = (
            metavar="TOKEN"),
     Option("conference_sid", "a conference that exists (repeatable; default: one generated)",
            "CONFORMANCE_CONFERENCE_SID", _uuid, many=True, metavar="SID"),
+    Option("conference_not_in_progress", "a conference that exists but is not in progress: creates there get "
+           "SignalWire's 21220 (repeatable)", None, _uuid, many=True, metavar="SID"),
+    Option("throttle", "answer 429 with Retry-After (code 20429) beyond this rate: 20/s, 600/min, 0/s (all)", None,
+           _throttle, metavar="N/s"),
 )
+

@@ -147,36 +147,141 @@ _ALL = (
           "Name: \"Unique name for the Stream, per Conference.\""),
 )
 
+_SW_STREAM = "signalwire/docs fern/products/compatibility-api/pages/cxml/voice/stream.mdx"
+_SW_REST = "signalwire/docs fern/apis/compatibility/openapi.yaml (Create a Conference Stream)"
 _MEDIA = (
-    # --- checked with --media only: what a created stream then does -----------------------------------
+    # --- checked with --media only: what a created stream then does ----------------------------------
+    # Positions as in the oracle: what SignalWire documents is a MUST; what the suite only infers is a
+    # SHOULD or an open point (MEDIA_OPEN_POINTS, below), each with its basis.
     _rule("media-connects", "MUST", Area.MEDIA, "A created stream opens a WebSocket to its Url",
-          "Url: \"A WebSocket connection to the url will be established and audio will start flowing\""),
+          f"{_SW_REST}, Url: \"A WebSocket connection to the url will be established and audio will start "
+          "flowing towards the Websocket server.\""),
     _rule("media-bearer", "MUST", Area.MEDIA,
-          "The upgrade carries Authorization: Bearer <AuthorizationBearerToken> when one was given",
-          "AuthorizationBearerToken: \"Bearer token for authorization with the WebSocket server.\""),
-    _rule("media-messages", "MUST", Area.MEDIA, "Messages come as connected, one start, media..., stop",
-          "SignalWire's stream messages: connected, start, media, stop"),
+          "The upgrade carries Authorization: Bearer <AuthorizationBearerToken> when one was given, and no "
+          "Authorization header when none was",
+          f"{_SW_STREAM}, WebSocket connection: Authorization \"Bearer token for authentication if "
+          "`authBearerToken` attribute is provided (format: \"Bearer token_here\").\"; "
+          "REST AuthorizationBearerToken: \"Bearer token for authorization with the WebSocket server.\""),
+    _rule("media-messages", "MUST", Area.MEDIA,
+          "JSON messages of the documented events in order: connected, one start, media/dtmf/mark in any mix, stop",
+          f"{_SW_STREAM}: \"SignalWire sends the following event types to your WebSocket server: Connected, "
+          "Start, Media, DTMF, Mark, Stop\"; Start: \"right after the `Connected` event ... only once\""),
+    _rule("media-connected", "MUST", Area.MEDIA, "connected carries protocol Call and a semantic version",
+          f"{_SW_STREAM}, Connected message: protocol \"Value: `Call`\"; version \"Semantic version of the "
+          "protocol. Current version: `0.2.0`\" (Twilio's page: 1.0.0; SignalWire's wins)"),
     _rule("media-start", "MUST", Area.MEDIA,
-          "start names the stream and account, the tracks from Track and customParameters from ParameterN",
-          "Track; Parameter1.Name: \"Custom parameter name to pass towards the WebSocket server.\""),
-    _rule("media-format", "MUST", Area.MEDIA, "start's mediaFormat matches StreamCodec (encoding, rate, 1 channel)",
-          "StreamCodec: \"The audio codec to use for the stream.\" (PCMU audio/x-mulaw 8000, L16@16000h "
-          "audio/x-L16 16000, ...)"),
-    _rule("media-audio", "MUST", Area.MEDIA, "media payloads decode at the advertised rate, 20 ms each, not silent",
-          "media: base64 payload of raw audio in the advertised mediaFormat"),
-    _rule("media-sequence", "MUST", Area.MEDIA, "chunk and timestamp increase monotonically per track",
-          "media: track, chunk, timestamp (ms)"),
+          "start names the stream and account, the tracks from Track (any order), and customParameters from "
+          "ParameterN (absent or empty when none were sent)",
+          f"{_SW_STREAM}, Start message: start.streamSid, start.accountSid, start.tracks \"Possible values: "
+          "[\"inbound\"], [\"outbound\"], or [\"inbound\", \"outbound\"]\", start.customParameters \"Only "
+          "present when custom parameters are defined.\""),
+    _rule("media-format", "MUST", Area.MEDIA,
+          "mediaFormat is one channel in the format the documents fix for StreamCodec, and every payload is "
+          "base64 of whole samples of the advertised format",
+          f"{_SW_STREAM}, Start message: encoding \"`audio/x-mulaw` (PCMU), `audio/x-L16` (L16)\", sampleRate "
+          "\"8000 (PCMU), 16000 (L16), or 24000 (L16)\", channels \"Always 1 (mono)\"; Media message: "
+          "media.payload \"Base64-encoded raw audio data.\""),
+    _rule("media-tracks", "MUST", Area.MEDIA,
+          "every media.track is one of start's tracks, and every advertised track delivers media",
+          f"{_SW_STREAM}, Media message: media.track \"One of: `inbound` or `outbound`\"; track: \"For "
+          "`both_tracks` there will be both `inbound_track` and `outbound_track` events.\""),
+    _rule("media-sequence", "MUST", Area.MEDIA, "media.chunk counts 1, 2, 3 ... per track",
+          f"{_SW_STREAM}, Media message: media.chunk \"Chunk counter for this track. Starts at \"1\" and "
+          "increments with each chunk.\""),
+    _rule("media-timestamp", "MUST", Area.MEDIA,
+          "media.timestamp is milliseconds from the start: per track it never goes back, and the time it spans "
+          "matches the audio delivered (within a factor of 1.5)",
+          f"{_SW_STREAM}, Media message: media.timestamp \"Presentation timestamp in milliseconds from the "
+          "start of the stream.\" (the factor leaves room for gaps; a unit error is a factor of 8 or more)"),
+    _rule("media-sequence-number", "MUST", Area.MEDIA,
+          "start, media, dtmf and stop carry a sequenceNumber, 1 on start and increasing with each message",
+          f"{_SW_STREAM}: Start \"sequenceNumber: Message sequence tracking, starting from \"1\" and "
+          "incrementing with each message.\"; Media, DTMF, Stop: sequenceNumber (mark has none)"),
+    _rule("media-events", "MUST", Area.MEDIA,
+          "dtmf carries a digit 0-9, *, #, A-D and a duration in ms; mark carries a name",
+          f"{_SW_STREAM}, DTMF message: \"dtmf.digit: Values: 0-9, *, #, A-D.\", \"dtmf.duration: Duration of "
+          "the key press in milliseconds.\"; Mark message: \"mark.name: The mark identifier\""),
     _rule("callback-events", "MUST", Area.MEDIA,
-          "StatusCallback gets stream-started and stream-stopped with the documented parameters",
-          "StatusCallback: \"The URL to request to when stream is available.\""),
+          "StatusCallback gets stream-started and stream-stopped; every StreamEvent is one of the three documented",
+          f"{_SW_STREAM}, statusCallback: \"SignalWire will make a HTTP GET or POST request to this URL when a "
+          "Stream is started, stopped or there is an error.\"; StreamEvent \"One of `stream-started`, "
+          "`stream-stopped`, or `stream-error`.\""),
     _rule("callback-method", "MUST", Area.MEDIA, "Status callbacks use StatusCallbackMethod (default POST)",
-          "StatusCallbackMethod: \"Whether the request to `StatusCallback` URL is a `GET` or a `POST`.\""),
+          f"{_SW_REST}, StatusCallbackMethod: \"Whether the request to `StatusCallback` URL is a `GET` or a "
+          "`POST`. Default is `POST`.\""),
+    _rule("callback-ids", "MUST", Area.MEDIA,
+          "AccountSid, ConferenceSid and StreamSid of every callback are the account, the conference and the stream",
+          f"{_SW_STREAM}, StatusCallback parameters: AccountSid \"The unique ID of the Account\", ConferenceSid "
+          "\"If the stream is part of a conference, the unique identifier for the conference.\", StreamSid "
+          "\"The unique identifier for this Stream.\""),
+    _rule("callback-stream-name", "MUST", Area.MEDIA, "StreamName is the Name sent, or the StreamSid when none was",
+          f"{_SW_STREAM}, StreamName: \"If defined, this is the unique name of the Stream. Defaults to the "
+          "StreamSid.\""),
+    _rule("callback-track", "MUST", Area.MEDIA,
+          "StreamTrack is the Track sent, or with Track omitted the track the stream actually carries",
+          f"{_SW_STREAM}, StreamTrack: \"The track configuration for this stream: `inbound_track`, "
+          "`outbound_track`, or `both_tracks`.\""),
+    _rule("callback-timestamp", "MUST", Area.MEDIA,
+          "Timestamp is an ISO 8601 date-time, within 10 minutes of the suite's clock when it has an offset",
+          f"{_SW_STREAM}, Timestamp: \"The time of the event in ISO 8601 format.\" (Twilio's page links to "
+          "ISO 8601 UTC)"),
+    _rule("callback-stream-error", "MUST", Area.MEDIA, "A stream-error callback's StreamError is a documented value",
+          f"{_SW_STREAM}, StreamError values: \"When `StreamEvent` is `stream-error`, the `StreamError` field will "
+          "contain one of the following values\" (invalid_url ... Duplicated stream name)"),
+    _rule("media-unreachable", "MUST", Area.MEDIA,
+          "A stream whose Url nobody answers reports stream-error to its StatusCallback (or is refused at create)",
+          f"{_SW_STREAM}: statusCallback \"... when a Stream is started, stopped or there is an error.\"; "
+          "StreamError `connection_refused` \"Your WebSocket server refused the connection\", "
+          "`connection_refused_timeout_or_ssl_error` \"WebSocket server unreachable\""),
     _rule("media-duplicate-name", "MUST", Area.MEDIA,
           "A duplicate live Name is rejected at create, or its stream reports stream-error; never two live streams",
-          "Name: \"Unique name for the Stream, per Conference.\" (with --media, a MUST)"),
+          f"{_SW_REST}, Name: \"Unique name for the Stream, per Conference.\"; {_SW_STREAM}, StreamError "
+          "`Duplicated stream name` (with --media, a MUST)"),
+    _rule("media-audible", "SHOULD", Area.MEDIA, "media payloads carry sound, not only silence",
+          "Inference: a real conference can be silent (nobody speaking), so only a SHOULD; the embedded emulator "
+          "plays a tone, and its own self-test requires this rule to PASS"),
+    _rule("media-format-inferred", "SHOULD", Area.MEDIA,
+          "Codecs the documents leave open: PCMA as audio/x-alaw, plain L16 as audio/x-L16 and no StreamCodec as "
+          "audio/x-mulaw, each at 8000 Hz",
+          f"Inference: {_SW_REST} StreamCodec enum lists PCMA and L16, which {_SW_STREAM}'s codec table and "
+          "mediaFormat omit; G.711 A-law is 8000 Hz (RFC 3551 PCMA), audio/x-alaw by analogy with audio/x-mulaw; "
+          "the cXML `codec` default is \"PCMU@8000h (default if no codec specified)\""),
+    _rule("media-default-track", "SHOULD", Area.MEDIA,
+          "With Track omitted the stream carries both tracks (the REST page's default); inbound only gives WARN",
+          f"{_SW_REST}, Track: \"Default is `both_tracks`.\"; but {_SW_STREAM}'s `track` has "
+          "`default=\"inbound_track\"` (as Twilio's): both are tolerated, anything else fails callback-track"),
+)
+
+
+@dataclass(frozen=True)
+class OpenPoint:
+    """An input or behaviour on which either answer conforms: no verdict, but the report says what was seen."""
+
+    id: str
+    title: str
+    basis: str
+
+
+MEDIA_OPEN_POINTS = (
+    OpenPoint("media-chunk-duration", "How much audio one media message carries (the emulator: 20 ms)",
+              f"{_SW_STREAM} documents no chunk length or cadence; 40 ms chunks conform as well as 20 ms"),
+    OpenPoint("media-call-sid", "start.callSid, and CallSid and Unique-ID in callbacks, for a conference stream",
+              f"{_SW_STREAM} documents them as the call's identifiers; which call a conference stream names is not "
+              "said, so the suite requires nothing of them"),
+    OpenPoint("media-connected-version", "Which semantic version connected carries",
+              f"{_SW_STREAM}: \"Current version: `0.2.0`\" (the emulator sends it); a current version moves, so "
+              "media-connected requires a semantic version, not this one"),
+    OpenPoint("media-number-or-string", "sequenceNumber, chunk and timestamp as JSON strings or numbers",
+              f"{_SW_STREAM}'s examples quote them (\"chunk\": \"1\"); no sentence says they are strings"),
+    OpenPoint("media-extra-fields", "Undocumented fields in a message or a callback (e.g. a top-level streamSid)",
+              f"{_SW_STREAM}: streamSid \"Only included for bidirectional streams\"; extra fields break no reader "
+              "that follows the documents"),
+    OpenPoint("media-pcma-encoding", "The encoding a PCMA stream advertises, when it is not one the suite decodes",
+              f"{_SW_STREAM}'s mediaFormat lists no PCMA encoding; its payloads are then not judged"),
 )
 _ALL = _ALL + _MEDIA
 MEDIA_RULE_IDS = tuple(r.id for r in _MEDIA)
+MEDIA_OPEN_POINT_IDS = tuple(p.id for p in MEDIA_OPEN_POINTS)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 REQUEST_RULES: tuple[Rule, ...] = tuple(r for r in _ALL if r.breakable)

@@ -7,9 +7,11 @@ self-tests) is a subclass that overrides one of them.
 from __future__ import annotations
 
 import binascii
+import collections
 import hmac
 import json
 import logging
+import math
 import re
 import time
 import uuid
@@ -67,7 +69,11 @@ class EmulatorApp:
         self._tasks: set = set()
         self.store = StreamStore()
         self.clock = _Clock()
-        self.conferences = frozenset(self.settings.conference_sids)
+        self.conferences = frozenset(self.settings.conference_sids + self.settings.idle_conference_sids)
+        self.conference_status = {sid: "in-progress" for sid in self.settings.conference_sids}
+        """ConferenceStatus (`init`, `in-progress`, `completed`) per conference; streams start only in-progress."""
+        self.conference_status.update({sid: "init" for sid in self.settings.idle_conference_sids})
+        self._answered: collections.deque[float] = collections.deque()
         self.requests_seen = 0
 
     # --- ASGI ------------------------------------------------------------------------------
@@ -105,6 +111,7 @@ class EmulatorApp:
 
     # --- routing ---------------------------------------------------------------------------
     async def handle(self, scope: dict, receive: Any) -> tuple[int, Any, list]:
+        self.throttle()
         match = _ROUTE.match(scope["path"])
         if match is None:
             raise HTTPError(404, 20404, "The requested resource was not found")
@@ -122,6 +129,30 @@ class EmulatorApp:
         return 200, self.stream_body(self.update(account_sid, conference_sid, stream_sid, fields)), []
 
     # --- steps (each a seam for the broken servers) ----------------------------------------
+    def throttle(self) -> None:
+        """`EmulatorSettings.throttle`: 429 with Retry-After and SignalWire's code 20429 ("There were too many
+        requests or throughput was exceeded", error-codes.mdx) beyond the configured rate."""
+        limit = self.settings.throttle
+        if limit is None:
+            return
+        now = time.monotonic()
+        while self._answered and now - self._answered[0] >= limit.period:
+            self._answered.popleft()
+        if len(self._answered) < limit.count:
+            self._answered.append(now)
+            return
+        wait = limit.period - (now - self._answered[0]) if self._answered else limit.period
+        raise HTTPError(429, 20429, "Too Many Requests: there were too many requests or throughput was exceeded",
+                        [(b"retry-after", str(max(1, math.ceil(wait))).encode())])
+
+    def check_in_progress(self, conference_sid: str) -> None:
+        """error-codes.mdx 21220: "A stream cannot be started for a call or conference in the current state".
+        The page gives no HTTP status; 400 with the error schema is the documented status that fits
+        (Twilio answers its 21220 with 400 too)."""
+        if self.conference_status.get(conference_sid) != "in-progress":
+            raise HTTPError(400, 21220, "A stream cannot be started for a call or conference in the current state "
+                                        f"(conference {self.conference_status.get(conference_sid)})")
+
     def authenticate(self, header: bytes | None) -> None:
         unauthorized = HTTPError(401, 20003, "Authentication Error - invalid username or token")
         if not header:
@@ -178,6 +209,7 @@ class EmulatorApp:
 
     def create(self, account_sid: str, conference_sid: str, fields: dict[str, Any]) -> Stream:
         self.validate(fields)
+        self.check_in_progress(conference_sid)
         name = fields.get("Name") or None  # an empty Name is no name: null, and never a duplicate
         try:
             stream = self.store.create(account_sid, conference_sid, name, self.clock.now(), fields)

@@ -1,8 +1,16 @@
-"""The emulator's media side: a created stream dials `Url` and plays audio, as SignalWire documents.
+"""The emulator's media side: a created stream dials `Url` and plays audio in SignalWire's documented dialect.
 
-`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), and
-`stop` when the stream is stopped; status callbacks to `StatusCallback` with its method. Each step
-is a method, so that the self-tests' broken players override one at a time.
+Source: signalwire/docs `fern/products/compatibility-api/pages/cxml/voice/stream.mdx` (WebSocket
+connection, messages, StatusCallback parameters, StreamError values). Where it differs from
+Twilio's Media Streams pages, SignalWire's page wins: `connected` is version 0.2.0 and carries no
+sequenceNumber or streamSid; `start` has no top-level streamSid and `customParameters` only when
+parameters were defined; `stop` is `{event, sequenceNumber}`; `mark` has no sequenceNumber; and
+`streamSid` rides on dtmf/mark only for bidirectional streams (a REST conference stream is not).
+
+`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), `dtmf`
+and `mark` when `MediaSettings` asks for them, and `stop` when the stream is stopped; status
+callbacks to `StatusCallback` with its method and all ten documented parameters. Each step is a
+method, so that the self-tests' broken players override one at a time.
 
 Only hosts in `MediaSettings.allowed_hosts` are dialled or called back (loopback by default): an
 emulator must never reach out to the addresses that fuzzed requests name.
@@ -13,12 +21,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import json
 import logging
 import ssl
 import time
+import uuid
 from dataclasses import dataclass, field
-from email.utils import formatdate
 from urllib.parse import urlsplit
 
 import requests
@@ -27,11 +36,15 @@ from conformance.common import codecs
 
 log = logging.getLogger("conformance.emulator.media")
 CHUNK_MS = 20
-# codec -> (mediaFormat encoding, sample rate); the emulator's own reading of SignalWire's table
+VERSION = "0.2.0"
+# codec -> (mediaFormat encoding, sample rate): SignalWire's table for PCMU and L16@16000h/24000h; PCMA and
+# plain L16 are the emulator's own reading (G.711 A-law at 8000 Hz; L16 at the G.711 rate)
 FORMATS = {"PCMU": (codecs.MULAW, 8000), "PCMA": (codecs.ALAW, 8000), "L16": (codecs.L16, 8000),
            "L16@16000h": (codecs.L16, 16000), "L16@24000h": (codecs.L16, 24000)}
 TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
+DEFAULT_TRACK = "both_tracks"  # the REST page's default (the cXML <Stream> page says inbound_track)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DTMF_EVERY, MARK_EVERY = 10, 10  # chunks between interleaved dtmf / mark messages, when asked for
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,10 @@ class MediaSettings:
     ca_file: str | None = None
     allowed_hosts: frozenset[str] = LOOPBACK_HOSTS
     max_seconds: float = 60.0
+    dtmf: bool = False
+    """Interleave documented `dtmf` messages with the media (as a keypad press on the conference would)."""
+    mark: bool = False
+    """Interleave documented `mark` messages (as acknowledgements of marks a bidirectional server sent)."""
 
 
 @dataclass
@@ -49,15 +66,30 @@ class StreamState:
     name: str | None
     fields: dict
     stopped: asyncio.Event = field(default_factory=asyncio.Event)
+    call_sid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """The call session the stream belongs to: start.callSid, and CallSid/Unique-ID in callbacks."""
+
+
+def stream_error_for(exc: BaseException) -> str:
+    """The documented StreamError value for a failure to open the WebSocket."""
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(exc, TimeoutError | ssl.SSLError | OSError):
+        return "connection_refused_timeout_or_ssl_error"
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return "connection_refused" if status is not None else "general_error"
 
 
 class StreamPlayer:
+    chunk_ms = CHUNK_MS
+
     def __init__(self, settings: MediaSettings, stream: StreamState) -> None:
         self.settings = settings
         self.stream = stream
         self.codec = stream.fields.get("StreamCodec") or "PCMU"
         self.encoding, self.sample_rate = FORMATS[self.codec]
-        self.tracks = TRACKS[stream.fields.get("Track") or "both_tracks"]
+        self.track_setting = stream.fields.get("Track") or DEFAULT_TRACK
+        self.tracks = TRACKS[self.track_setting]
         self.sequence = 0
 
     def allowed(self, url: str) -> bool:
@@ -68,9 +100,12 @@ class StreamPlayer:
         token = self.stream.fields.get("AuthorizationBearerToken")
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def envelope(self, event: str, **body) -> dict:
+    def next_sequence_number(self) -> str:
         self.sequence += 1
-        return {"event": event, "sequenceNumber": str(self.sequence), **body, "streamSid": self.stream.sid}
+        return str(self.sequence)
+
+    def connected_message(self) -> dict:
+        return {"event": "connected", "protocol": "Call", "version": VERSION}
 
     def custom_parameters(self) -> dict[str, str]:
         from .validation import custom_parameters
@@ -78,25 +113,46 @@ class StreamPlayer:
         return custom_parameters(self.stream.fields)
 
     def start_message(self) -> dict:
-        return self.envelope("start", start={
-            "streamSid": self.stream.sid, "accountSid": self.stream.account_sid,
-            "conferenceSid": self.stream.conference_sid, "tracks": list(self.tracks),
-            "customParameters": self.custom_parameters(),
-            "mediaFormat": {"encoding": self.encoding, "sampleRate": self.sample_rate, "channels": 1},
-        })
+        body = {"streamSid": self.stream.sid, "accountSid": self.stream.account_sid,
+                "callSid": self.stream.call_sid, "tracks": list(self.tracks)}
+        parameters = self.custom_parameters()
+        if parameters:  # "Only present when custom parameters are defined."
+            body["customParameters"] = parameters
+        body["mediaFormat"] = {"encoding": self.encoding, "sampleRate": self.sample_rate, "channels": 1}
+        return {"event": "start", "sequenceNumber": self.next_sequence_number(), "start": body}
 
     def chunk_samples(self) -> int:
-        return self.sample_rate * CHUNK_MS // 1000
+        return self.sample_rate * self.chunk_ms // 1000
 
     def payload(self, chunk: int) -> bytes:
         count = self.chunk_samples()
         return codecs.encode(self.encoding, codecs.tone(self.sample_rate, (chunk - 1) * count, count))
 
     def media_message(self, track: str, chunk: int) -> dict:
-        return self.envelope("media", media={
-            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * CHUNK_MS),
+        return {"event": "media", "sequenceNumber": self.next_sequence_number(), "media": {
+            "track": track, "chunk": str(chunk), "timestamp": str((chunk - 1) * self.chunk_ms),
             "payload": base64.b64encode(self.payload(chunk)).decode("ascii"),
-        })
+        }}
+
+    def dtmf_message(self, chunk: int) -> dict:
+        digit = "0123456789*#ABCD"[(chunk // DTMF_EVERY) % 16]
+        return {"event": "dtmf", "sequenceNumber": self.next_sequence_number(),
+                "dtmf": {"digit": digit, "duration": 2 * self.chunk_ms}}
+
+    def mark_message(self, chunk: int) -> dict:
+        return {"event": "mark", "mark": {"name": f"mark-{chunk // MARK_EVERY}"}}
+
+    def stop_message(self) -> dict:
+        return {"event": "stop", "sequenceNumber": self.next_sequence_number()}
+
+    def between_chunks(self, chunk: int) -> list[dict]:
+        """The dtmf and mark messages to interleave after `chunk`'s media, when the settings ask for them."""
+        extra = []
+        if self.settings.dtmf and chunk % DTMF_EVERY == 3:
+            extra.append(self.dtmf_message(chunk))
+        if self.settings.mark and chunk % MARK_EVERY == 7:
+            extra.append(self.mark_message(chunk))
+        return extra
 
     def ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.settings.ca_file)
@@ -109,17 +165,25 @@ class StreamPlayer:
             log.info("stream %s: not dialling %s (not an allowed host)", self.stream.sid, url)
             return
         try:
-            async with connect(url, additional_headers=self.headers(), ssl=self.ssl_context(), open_timeout=5,
-                               max_size=None) as ws:
-                await ws.send(json.dumps(self.envelope("connected", protocol="Call", version="1.0.0")))
+            ws = await connect(url, additional_headers=self.headers(), ssl=self.ssl_context(), open_timeout=5,
+                               max_size=None)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure to dial is a stream-error, as documented
+            await self.callback("stream-error", error=stream_error_for(exc))
+            return
+        try:
+            async with ws:
+                await ws.send(json.dumps(self.connected_message()))
                 await ws.send(json.dumps(self.start_message()))
                 await self.callback("stream-started")
                 await self._media_until_stopped(ws)
-                await ws.send(json.dumps(self.envelope("stop", stop={"accountSid": self.stream.account_sid})))
-        except (TimeoutError, OSError, ssl.SSLError, Exception) as exc:  # noqa: BLE001
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            await self.callback("stream-error", error=f"could not stream to Url: {type(exc).__name__}")
+                await ws.send(json.dumps(self.stop_message()))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the receiver went away mid-stream
+            log.info("stream %s: the WebSocket ended early: %s", self.stream.sid, exc)
+            await self.callback("stream-error", error="general_error")
             return
         await self.callback("stream-stopped")
 
@@ -129,7 +193,9 @@ class StreamPlayer:
             chunk += 1
             for track in self.tracks:
                 await ws.send(json.dumps(self.media_message(track, chunk)))
-            due = started + chunk * CHUNK_MS / 1000
+            for message in self.between_chunks(chunk):
+                await ws.send(json.dumps(message))
+            due = started + chunk * self.chunk_ms / 1000
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stream.stopped.wait(), max(0.0, due - time.monotonic()))
 
@@ -137,13 +203,19 @@ class StreamPlayer:
     def callback_method(self) -> str:
         return self.stream.fields.get("StatusCallbackMethod") or "POST"
 
+    def timestamp(self) -> str:
+        """ISO 8601, UTC, to the millisecond: "The time of the event in ISO 8601 format."."""
+        return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     def callback_params(self, event: str, error: str | None) -> dict[str, str]:
-        params = {"AccountSid": self.stream.account_sid, "ConferenceSid": self.stream.conference_sid,
-                  "StreamSid": self.stream.sid, "StreamName": self.stream.name or "", "StreamEvent": event,
-                  "Timestamp": formatdate(usegmt=True)}
-        if error:
+        params = {"AccountSid": self.stream.account_sid, "CallSid": self.stream.call_sid,
+                  "ConferenceSid": self.stream.conference_sid, "StreamEvent": event,
+                  "StreamName": self.stream.name or self.stream.sid, "StreamSid": self.stream.sid,
+                  "StreamTrack": self.track_setting, "Timestamp": self.timestamp(),
+                  "Unique-ID": self.stream.call_sid}
+        if error:  # "If an error has occurred, this will contain a detailed error message."
             params["StreamError"] = error
-        return params
+        return dict(sorted(params.items()))
 
     async def callback(self, event: str, error: str | None = None) -> None:
         url = self.stream.fields.get("StatusCallback")

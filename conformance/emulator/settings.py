@@ -1,4 +1,4 @@
-"""What an emulator instance is configured with: its credentials and its conferences."""
+"""What an emulator instance is configured with: its credentials, its conferences and their state, throttling."""
 
 from __future__ import annotations
 
@@ -14,20 +14,44 @@ def _token() -> str:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """At most `count` requests in any `period` seconds; the rest get 429 with Retry-After (SignalWire's 20429).
+
+    `count` 0 throttles every request: a space that is out of capacity, for the preflight's sake."""
+
+    count: int
+    period: float = 1.0
+
+    @classmethod
+    def parse(cls, text: str) -> Throttle:
+        """`20/s`, `600/min`, `0/s`."""
+        number, _, unit = text.strip().partition("/")
+        periods = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 60.0}
+        if not number.isdigit() or unit.strip().lower() not in periods:
+            raise ValueError(f"a throttle looks like 20/s, 600/min or 0/s, got {text!r}")
+        return cls(int(number), periods[unit.strip().lower()])
+
+
+@dataclass(frozen=True)
 class EmulatorSettings:
     project_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     api_token: str = field(default_factory=_token)
     conference_sids: tuple[str, ...] = field(default_factory=lambda: (str(uuid.uuid4()),))
+    idle_conference_sids: tuple[str, ...] = ()
+    """Conferences that exist but are not in progress (status `init`): a create there gets 21220."""
+    throttle: Throttle | None = None
 
     def __post_init__(self) -> None:
         if not self.api_token:
             raise ValueError("the API token must not be empty")
         if ":" in self.project_id:
             raise ValueError("the project id must not contain ':' (it is the Basic-auth user name)")
-        for sid in self.conference_sids:
+        for sid in self.conference_sids + self.idle_conference_sids:
             try:
                 uuid.UUID(sid)
             except ValueError:
                 raise ValueError(f"conference sid {sid!r} is not a UUID") from None
+        if set(self.conference_sids) & set(self.idle_conference_sids):
+            raise ValueError("a conference is either in progress or not, not both")
         if not self.conference_sids:
             raise ValueError("at least one conference sid is needed")

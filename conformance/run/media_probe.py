@@ -1,8 +1,15 @@
-"""--media: create streams that point at the suite's receivers, let audio flow, stop, and judge."""
+"""--media: create streams that point at the suite's receivers, let audio flow, stop, and judge.
+
+Besides every StreamCodec with every Track, the probe creates one stream with nothing but Url and
+StatusCallback (the defaults: no Name, Track, codec, parameters or token) and one whose Url nobody
+answers (an unused loopback port beside local receivers; behind public receivers, a documentation
+address, RFC 5737, that nobody owns), which must report stream-error.
+"""
 
 from __future__ import annotations
 
 import secrets
+import socket
 
 from conformance.checks import media as verify
 from conformance.contract import media as expected_media
@@ -13,6 +20,9 @@ from strategies import StreamRequest
 
 LISTEN_SECONDS = 0.6
 SETTLE_SECONDS = 8.0
+UNANSWERED_SECONDS = 30.0
+"""How long a real deployment may take to give up on a Url nobody answers (a connect timeout)."""
+UNANSWERED_PUBLIC_URL = "wss://192.0.2.1/conformance-unanswered"
 
 
 def _fields(receivers: Receivers, key: str, index: int, codec: str, track: str) -> dict:
@@ -27,8 +37,17 @@ def _fields(receivers: Receivers, key: str, index: int, codec: str, track: str) 
     return fields
 
 
+def _unanswered_url(receivers: Receivers) -> str:
+    if receivers.media_public_url:
+        return UNANSWERED_PUBLIC_URL
+    with socket.socket() as sock:  # bound and closed at once: nothing listens there afterwards
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"wss://127.0.0.1:{port}/conformance-unanswered"
+
+
 def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "valid"):
-    """`kind` 'probe' for a create whose right answer is not simply 200 (a duplicate Name)."""
+    """`kind` 'probe' for a create whose right answer is not simply 200 (a duplicate Name, an unanswered Url)."""
     request = StreamRequest(fields=fields)
     case = runner.case_for(request, unique_name=unique_name)
     exchange = runner.send(case, Expectation(kind, (), "probe:media", "a stream to the suite's receiver"))
@@ -38,22 +57,41 @@ def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "vali
 def run_media(runner, receivers: Receivers) -> list:
     failures, created = [], []
     combos = [(codec, track) for codec in expected_media.FORMATS for track in expected_media.TRACKS]
-    for index, (codec, track) in enumerate(combos):
-        key = f"{runner.run_tag}-m{index}"
-        exchange, judged = _create(runner, _fields(receivers, key, index, codec, track))
+    plans = [(f"{runner.run_tag}-m{i}", _fields(receivers, f"{runner.run_tag}-m{i}", i, codec, track), "valid")
+             for i, (codec, track) in enumerate(combos)]
+    defaults = f"{runner.run_tag}-mdefaults"
+    plans.append((defaults, {"Url": receivers.media_url(defaults), "StatusCallback": receivers.callback_url(defaults)},
+                  "valid"))
+    unanswered = f"{runner.run_tag}-munanswered"
+    plans.append((unanswered, {"Url": _unanswered_url(receivers), "StatusCallback": receivers.callback_url(unanswered),
+                               "Name": "unanswered"}, "probe"))
+    for key, fields, kind in plans:
+        exchange, judged = _create(runner, fields, kind=kind)
         failures += judged
         if exchange.created_sid:
             created.append((key, exchange))
+        elif key == unanswered:
+            runner.results.note(f"media-unreachable: the create of a stream to a Url nobody answers was refused "
+                                f"(HTTP {exchange.status}), which the rule allows")
+    streaming = [(k, ex) for k, ex in created if k != unanswered]
     enough = 2 + LISTEN_SECONDS * 25  # connected, start, and 0.6 s of 20 ms chunks
-    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in created), timeout=LISTEN_SECONDS + 5)
-    for _, exchange in created:
+    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in streaming), timeout=LISTEN_SECONDS + 5)
+    for _, exchange in streaming:
         runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
-    receivers.wait(lambda: all(_settled(receivers, k, ex) for k, ex in created), timeout=SETTLE_SECONDS)
+    settle = UNANSWERED_SECONDS if receivers.media_public_url else SETTLE_SECONDS
+    receivers.wait(lambda: all(_settled(receivers, k, k == unanswered) for k, _ in created), timeout=settle)
     for key, exchange in created:
         delivery = verify.Delivery(exchange.created_sid, runner.target.account_sid, exchange.sent_fields,
-                                   receivers.sessions.get(key), receivers.callbacks.get(key, []))
+                                   receivers.sessions.get(key), receivers.callbacks.get(key, []),
+                                   conference_sid=exchange.path_parameters.get("ConferenceSid"),
+                                   unanswered=key == unanswered)
         failures += runner.results.record(exchange, verify.evaluate(delivery), traffic=False)
-        runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
+        for note in verify.observations(delivery):
+            runner.results.note(note)
+        if key != unanswered:
+            runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
+        else:
+            runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     failures += _duplicate_name(runner, receivers)
     return failures
 
@@ -63,10 +101,12 @@ def _received(receivers: Receivers, key: str) -> int:
     return len(session.messages) if session is not None else 0
 
 
-def _settled(receivers: Receivers, key: str, exchange) -> bool:
+def _settled(receivers: Receivers, key: str, unanswered: bool) -> bool:
+    events = {c.params.get("StreamEvent") for c in receivers.callbacks.get(key, [])}
+    if unanswered:
+        return "stream-error" in events
     session = receivers.sessions.get(key)
-    stopped = any(c.params.get("StreamEvent") == "stream-stopped" for c in receivers.callbacks.get(key, []))
-    return session is not None and session.closed and stopped
+    return session is not None and session.closed and "stream-stopped" in events
 
 
 def _duplicate_name(runner, receivers: Receivers) -> list:

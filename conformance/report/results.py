@@ -76,6 +76,8 @@ class Results:
         self.budget_spent = False
         self.waveforms: dict[str, list[int]] = {}
         """Per codec, the first decoded samples received (--media), for the HTML report."""
+        self.open_points: dict[str, Counter] = {}
+        """Per open point the run touched, the statuses the target answered: information, never a failure."""
         self.notes: list[str] = []
         """Things a reader should know that are not findings (budget spent, throttling, waivers expired)."""
         for rule_id, waiver in (waivers or {}).items():
@@ -98,6 +100,8 @@ class Results:
                 self.requests += 1
                 self.latencies_ms.append(ex.elapsed * 1000)
                 self.statuses_by_area.setdefault(self._area(ex), Counter())[ex.status] += 1
+                if ex.expectation.open_point:
+                    self.open_points.setdefault(ex.expectation.open_point, Counter())[ex.status] += 1
             for rule_id, outcome in outcomes:
                 result = self.by_rule[rule_id]
                 if outcome == PASS:
@@ -110,6 +114,8 @@ class Results:
 
     def _area(self, ex: Exchange) -> str:
         ids = ex.expectation.rule_ids
+        if ex.expectation.kind == "open":
+            return "open points"
         if ids:
             return rules.get(ids[0]).area.value
         return "validation" if ex.expectation.kind == "schema-negative" else "valid requests"

@@ -24,6 +24,18 @@ def verdict_line(state) -> str:
     return f"CONFORMANT: every MUST requirement held{suffix}"
 
 
+def _open_point_lines(results) -> list[str]:
+    """Where either answer conforms: what the target did, shown as information, never as a failure."""
+    if not results.open_points:
+        return []
+    lines = ["", "open points touched (either answer conforms; information, not failures):"]
+    width = max(len(point_id) for point_id in results.open_points)
+    for point_id, counts in sorted(results.open_points.items()):
+        answers = ", ".join(f"{status} x{n}" for status, n in sorted(counts.items()))
+        lines.append(f"  OPEN    {point_id:<{width}}  {answers}")
+    return lines
+
+
 def summary_lines(state) -> list[str]:
     results = state.results
     if results.problems:
@@ -49,6 +61,7 @@ def summary_lines(state) -> list[str]:
             lines.append(f"          got      {example.got}")
             lines.append(f"          request  ({example.reason}) {example.curl}")
             lines.append(f"          replay   {replay_command(state, result.rule.id, 0)}")
+    lines += _open_point_lines(results)
     for note in results.notes:
         lines.append(f"note: {note}")
     changes = getattr(state, "changes", None)

@@ -91,8 +91,9 @@ class Explorer:
         body.failures = failures
         return body
 
-    def explore(self, strategy: st.SearchStrategy) -> None:
-        """Send every example of a strategy of `StreamRequest`s and judge it."""
+    def explore(self, strategy: st.SearchStrategy, examples: int | None = None) -> None:
+        """Send every example of a strategy of `StreamRequest`s and judge it (`examples`: fewer than the
+        budget's, for the narrow strategies of the authentication matrix, the boundaries and the open points)."""
         minimized: set[str] = set()
 
         def send(request):
@@ -104,7 +105,7 @@ class Explorer:
             return failures
 
         body = self._collect(send)
-        self._given(strategy, body)
+        self._given(strategy, body, min(examples, self.max_examples) if examples else None)
         self.verdict(body.failures)
 
     def explore_schemathesis(self, mode: str) -> None:

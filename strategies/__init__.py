@@ -1,7 +1,8 @@
 """Hypothesis strategies for SignalWire's Create a Conference Stream requests.
 
-Valid requests cover the documented space; invalid ones each break exactly one rule of
-`conformance.rules` and carry its id, so the expected answer is known by construction::
+Valid requests cover the must-accept space; invalid ones each break exactly one rule of
+`conformance.rules` and carry its id, so the expected answer is known by construction; open ones
+(`open_stream_requests`) carry the open point they are in, where either answer conforms::
 
     from hypothesis import given
     from . import invalid_stream_requests
@@ -10,10 +11,14 @@ Valid requests cover the documented space; invalid ones each break exactly one r
     def test_rejects_non_wss(request): ...
 """
 
+from ._credentials import Derived
 from ._invalid import BODY_RULE_IDS, invalid_stream_requests, repaired
+from ._open import OPEN_POINT_IDS, has_unowned_host, open_point_of, open_stream_requests, unowned_hosts_reserved
 from ._request import NO_AUTH, Basic, StreamRequest
 from ._request_level import (
+    AUTH_MATRIX,
     REQUEST_LEVEL_RULE_IDS,
+    auth_matrix_cases,
     foreign_account,
     malformed_authorization,
     malformed_conference,
@@ -22,21 +27,31 @@ from ._request_level import (
     unknown_conference,
     wrong_token,
 )
-from ._valid import stream_requests
+from ._valid import BOUNDARY_CLASS_IDS, boundary_stream_requests, stream_requests
 
 __all__ = [
+    "AUTH_MATRIX",
     "BODY_RULE_IDS",
+    "BOUNDARY_CLASS_IDS",
     "NO_AUTH",
+    "OPEN_POINT_IDS",
     "REQUEST_LEVEL_RULE_IDS",
     "Basic",
+    "Derived",
     "StreamRequest",
+    "auth_matrix_cases",
+    "boundary_stream_requests",
     "foreign_account",
+    "has_unowned_host",
     "invalid_stream_requests",
     "malformed_authorization",
     "malformed_conference",
+    "open_point_of",
+    "open_stream_requests",
     "repaired",
     "request_level_cases",
     "stream_requests",
+    "unowned_hosts_reserved",
     "unauthenticated",
     "unknown_conference",
     "wrong_token",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
 
+from ._credentials import Derived
+
 Encoding = Literal["form", "json"]
 
 
@@ -40,7 +42,7 @@ class Basic:
         return "Basic " + base64.b64encode(raw).decode("ascii")
 
 
-Authorization = None | _NoAuth | Basic | str
+Authorization = None | _NoAuth | Basic | Derived | str
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,9 @@ class StreamRequest:
     """One create request. No I/O: it only knows how it looks on the wire.
 
     `authorization`, `account_sid` and `conference_sid` are `None` for the target's own; a `str`
-    authorization is the exact header value to send.
+    authorization is the exact header value to send, a `Derived` one is built from the target's own.
+    Its position: `rule_ids` (the rules it breaks: must reject), else `open_point` (either answer
+    conforms), else must accept, judged by `accepted_by` (default: accept-valid-form/json).
     """
 
     fields: dict[str, Any] = field(hash=False)
@@ -58,10 +62,12 @@ class StreamRequest:
     authorization: Authorization = None
     account_sid: str | None = None
     conference_sid: str | None = None
+    open_point: str | None = None
+    accepted_by: str | None = None
 
     @property
     def is_valid(self) -> bool:
-        return not self.rule_ids
+        return not self.rule_ids and self.open_point is None
 
     def to_form(self) -> bytes:
         """form-urlencoded, keys as SignalWire spells them (`Parameter7.Name`)."""
@@ -90,10 +96,14 @@ class StreamRequest:
         return replace(self, fields=fields)
 
     def with_name_prefix(self, prefix: str) -> StreamRequest:
-        """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run."""
-        if "Name" not in self.fields:
+        """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run.
+
+        An empty Name stays empty, and leading whitespace stays leading: both are boundaries a test chose."""
+        name = self.fields.get("Name")
+        if not isinstance(name, str) or name == "":
             return self
-        return replace(self, fields={**self.fields, "Name": f"{prefix}{self.fields['Name']}"})
+        lead = len(name) - len(name.lstrip())
+        return replace(self, fields={**self.fields, "Name": f"{name[:lead]}{prefix}{name[lead:]}"})
 
 
 def form_value(value: Any) -> str:

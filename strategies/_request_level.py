@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from hypothesis import strategies as st
 
+from ._credentials import VARIANTS, Derived
 from ._request import NO_AUTH, Basic, StreamRequest
 from ._valid import stream_requests
 
@@ -43,10 +44,14 @@ _MALFORMED_SIDS = st.one_of(
     st.from_regex(r"\A[A-Za-z0-9_-]{1,40}\Z").filter(_not_a_uuid),
 )
 
+_NEAR_MISSES = tuple(k for k, v in VARIANTS.items() if v.judged_by == "auth-near-miss")
+_near_misses = st.builds(Derived, st.sampled_from(_NEAR_MISSES), _uuids)
+
 _CASES = {
     "auth-missing": (st.just(NO_AUTH), "authorization", "no Authorization header"),
     "auth-wrong-token": (_tokens.map(Basic), "authorization", "the project id with a wrong API token"),
     "auth-malformed": (_MALFORMED, "authorization", "a malformed Authorization header"),
+    "auth-near-miss": (_near_misses, "authorization", "credentials one near miss away from the real ones"),
     "account-foreign": (_uuids, "account_sid", "another account's AccountSid"),
     "conference-unknown": (_uuids, "conference_sid", "a ConferenceSid that does not exist"),
     "conference-malformed": (_MALFORMED_SIDS, "conference_sid", "a ConferenceSid that is not a UUID"),
@@ -69,6 +74,24 @@ def _case(rule_id: str, encoding) -> st.SearchStrategy[StreamRequest]:
         stream_requests(encoding),
         values,
     )
+
+
+AUTH_MATRIX = tuple(VARIANTS)
+"""Every kind of derived credentials: near misses (401), the scheme's letter case (200), odd spacing (open)."""
+
+
+def auth_matrix_cases(kind: str, encoding=None) -> st.SearchStrategy[StreamRequest]:
+    """Valid bodies sent with one kind of credentials derived from the target's own, labelled with its
+    position: `auth-near-miss` must be 401, `auth-scheme-case` must be 200, `auth-odd-spacing` is open."""
+    if kind not in VARIANTS:
+        raise ValueError(f"no credential variant {kind!r}; known: {', '.join(VARIANTS)}")
+    variant = VARIANTS[kind]
+    position = {"auth-near-miss": {"rule_ids": ("auth-near-miss",)},
+                "auth-scheme-case": {"accepted_by": "auth-scheme-case"}}.get(
+        variant.judged_by, {"open_point": variant.judged_by})
+    return st.builds(lambda base, noise: replace(base, authorization=Derived(kind, noise), reason=variant.description,
+                                                 **position),
+                     stream_requests(encoding), _uuids)
 
 
 def unauthenticated(encoding=None):

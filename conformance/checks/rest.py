@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import email.utils
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
+from urllib.parse import unquote, urlsplit
 
 from conformance.contract import document as contract
 from conformance.contract import rules
@@ -177,6 +180,96 @@ def uri_ends_with_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
     return Failed(f"a uri ending in /{sid} or /{sid}.json", repr(uri))
 
 
+def _stream_path_endings(ex: Exchange, sid: str) -> tuple[str, list[str]]:
+    """The API root's path and the stream's own path under it (with and without .json), from the request."""
+    collection = unquote(urlsplit(ex.url).path).rstrip("/")
+    cut = collection.rfind("/Accounts/")
+    root, resource = collection[:cut], collection[cut:] + "/" + sid
+    return root, [resource, resource + ".json"]
+
+
+@check("uri-stream-path")
+def uri_stream_path(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or not isinstance(body.get("uri"), str) or not isinstance(body.get("sid"), str):
+        return None
+    uri, sid = body["uri"], body["sid"]
+    root, endings = _stream_path_endings(ex, sid)
+    expected = f"{root}{endings[0]} (optionally .json; the root may be shortened to a trailing part of its path)"
+    parts = urlsplit(uri)
+    if parts.query or parts.fragment or (parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc)):
+        return Failed(expected, repr(uri))
+    path = unquote(parts.path)
+    for ending in endings:
+        if path.endswith(ending):
+            prefix = path[: -len(ending)]
+            # a whole-segment tail of the root: "", "/2010-04-01", "/api/laml/2010-04-01"
+            if prefix == "" or (prefix.startswith("/") and not prefix.endswith("/") and root.endswith(prefix)):
+                return PASS
+    return Failed(expected, repr(uri))
+
+
+CLOCK_SKEW_SECONDS = 15 * 60
+"""How far a new stream's date_updated may be from the suite's clock: unsynchronised clocks, not time zones."""
+
+
+@check("date-current")
+def date_current(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _ok_body(ex)
+    if body is None or not isinstance(body.get("date_updated"), str):
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(body["date_updated"])
+    except (TypeError, ValueError, IndexError):
+        return None  # not a date at all: date-rfc2822 reports it
+    if parsed.tzinfo is None:  # "-0000": UTC, local offset unknown (RFC 5322 section 3.3)
+        parsed = parsed.replace(tzinfo=UTC)
+    drift = parsed.timestamp() - time.time()
+    if abs(drift) <= CLOCK_SKEW_SECONDS + ex.elapsed:
+        return PASS
+    when = f"{abs(drift) / 3600:.1f} h {'ahead of' if drift > 0 else 'behind'} the suite's clock"
+    return Failed(f"the time of the create (within {CLOCK_SKEW_SECONDS // 60} min)",
+                  f"{body['date_updated']!r}, {when}")
+
+
+def _error_body(ex: Exchange) -> dict | None:
+    """The CompatibilityErrorResponse of a 400, 401 or 404, when there is one to inspect."""
+    return ex.json if ex.status in (400, 401, 404) and isinstance(ex.json, dict) else None
+
+
+@check("error-status-matches")
+def error_status_matches(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _error_body(ex)
+    if body is None or not isinstance(body.get("status"), int):
+        return None
+    if body["status"] == ex.status:
+        return PASS
+    return Failed(f"status {ex.status} in the body", f"status {body['status']}")
+
+
+def _is_url(value: str) -> bool:
+    parts = urlsplit(value)
+    if not value or any(ch.isspace() for ch in value):
+        return False
+    return (parts.scheme in ("http", "https") and bool(parts.netloc)) or (not parts.scheme and value.startswith("/"))
+
+
+@check("error-fields-meaningful")
+def error_fields_meaningful(ex: Exchange, ctx: CheckContext) -> Outcome:
+    body = _error_body(ex)
+    if body is not None:
+        message, more_info = body.get("message"), body.get("more_info")
+        if isinstance(message, str) and not message.strip():
+            return Failed("a message that says what went wrong", repr(message))
+        if isinstance(more_info, str) and not _is_url(more_info):
+            return Failed("more_info a URL (absolute http(s), or a path)", repr(more_info))
+        return PASS
+    if ex.status == 422 and isinstance(ex.json, dict) and isinstance(ex.json.get("errors"), list):
+        empty = [e for e in ex.json["errors"] if isinstance(e, str) and not e.strip()]
+        return Failed("every error message non-empty", repr(ex.json["errors"][:3])) if empty else PASS
+    return None
+
+
 @check("status-new")
 def status_new(ex: Exchange, ctx: CheckContext) -> Outcome:
     body = _ok_body(ex)
@@ -230,7 +323,8 @@ def expected_status(ex: Exchange, ctx: CheckContext) -> tuple[str, Outcome] | No
     """The rule the exchange's expectation is about, and whether the status honoured it."""
     exp = ex.expectation
     if exp.kind == "valid":
-        rule_id = "accept-valid-json" if ex.encoding == "json" else "accept-valid-form"
+        default = "accept-valid-json" if ex.encoding == "json" else "accept-valid-form"
+        rule_id = exp.rule_ids[0] if exp.rule_ids else default
         outcome = PASS if ex.status == 200 else Failed(f"200 for {exp.reason or 'a valid request'}", _got(ex))
         return rule_id, outcome
     if exp.kind == "invalid":
@@ -239,7 +333,7 @@ def expected_status(ex: Exchange, ctx: CheckContext) -> tuple[str, Outcome] | No
         if ex.status in statuses:
             return rule.id, PASS
         return rule.id, Failed(f"{' or '.join(map(str, statuses))} for {exp.reason}", _got(ex))
-    return None
+    return None  # 'open' (only the universal checks below judge it) and 'schema-negative' (its own check)
 
 
 RESPONSE_CHECKS: tuple[tuple[str, CheckFn], ...] = tuple(CHECKS.items())

@@ -4,10 +4,13 @@ The bundled YAML stays as published. This module derives, in memory, the stricte
 suite's Schemathesis cases are generated from:
 - the body is form-urlencoded (what the operation's header and every SDK send) and JSON;
 - for positive generation only: `Url` matches a narrow absolute-wss pattern, `StatusCallback` an
-  http(s) one, and no undocumented property is drawn, so that every positive case is valid under
-  the contract's decisions. Negative generation negates the published schema as it stands: a
-  negated narrow pattern would still be a valid URL, and the contract takes no position on
-  unknown fields;
+  http(s) one, both on reserved names nobody owns (RFC 2606/6761), without query strings; no
+  undocumented property is drawn, and no `ParameterN` property (the document lists Name and Value
+  as independent properties, so a half pair, an open point, would be drawn; the strategies send
+  complete pairs). Every positive case is then in must-accept space; the runner still classifies
+  what Schemathesis draws for text (`strategies.open_point_of`), so that a case that lands in an
+  open point is judged as one. Negative generation negates the published schema as it stands: a
+  negated narrow pattern would still be a valid URL, and unknown fields are an open point;
 - `Authorization` is not a header parameter to fuzz: it is the security scheme, filled in with
   the target's credentials (fuzzing it only produces 401s that say nothing about the body).
 """
@@ -26,9 +29,11 @@ from . import document as contract
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 # Schemathesis generates from these with Hypothesis' `from_regex`; kept narrow so that every
-# match is a URL any conforming server accepts (no IDN, no IPv6: the strategies cover those).
-WSS_URL_PATTERN = r"^wss://[a-z][a-z0-9]{0,15}(\.[a-z][a-z0-9]{0,15}){1,2}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9_-]{1,12}){0,3}$"
-CALLBACK_URL_PATTERN = r"^https?://[a-z][a-z0-9]{0,15}(\.[a-z][a-z0-9]{0,15}){1,2}(/[A-Za-z0-9_-]{1,12}){0,3}$"
+# match is a URL any conforming server accepts, on a host nobody owns (no IDN, no IP: the
+# strategies cover the first, the second is an open point).
+_RESERVED_HOST = r"[a-z][a-z0-9]{0,15}(\.[a-z][a-z0-9]{0,15}){0,2}\.(example|test|invalid|example\.(com|net|org))"
+WSS_URL_PATTERN = rf"^wss://{_RESERVED_HOST}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9_-]{{1,12}}){{0,3}}$"
+CALLBACK_URL_PATTERN = rf"^https?://{_RESERVED_HOST}(/[A-Za-z0-9_-]{{1,12}}){{0,3}}$"
 
 
 @cache
@@ -47,6 +52,8 @@ def strict_document(positive: bool = False) -> dict[str, Any]:
         request["properties"]["Url"]["pattern"] = WSS_URL_PATTERN
         request["properties"]["StatusCallback"]["pattern"] = CALLBACK_URL_PATTERN
         request["additionalProperties"] = False
+        for key in [k for k in request["properties"] if k.startswith("Parameter")]:
+            del request["properties"][key]
     return doc
 
 

@@ -4,6 +4,12 @@ Strategies label invalid requests with these ids, checks report against them, an
 and explain by them. A rule whose `rejects_with` is set is broken by a request (a strategy can
 generate it, and a conforming server answers with one of those statuses); the others can only be
 checked on responses.
+
+Every class of input the suite sends has one of three positions (`Position`): *must accept*,
+*must reject* (a rule with `rejects_with`), or *open*: either answer conforms, and only the
+universal rules judge it (a documented status, its schema, JSON, no 5xx, no secret echoed; and a
+200's body must still be right). Open points and the must-accept classes that are decisions
+rather than the document's plain text are `InputClass` entries in `POSITIONS`, each with its basis.
 """
 
 from __future__ import annotations
@@ -43,6 +49,24 @@ class Rule:
     @property
     def breakable(self) -> bool:
         return self.rejects_with is not None
+
+
+class Position(StrEnum):
+    ACCEPT = "must accept"
+    REJECT = "must reject"
+    OPEN = "open"
+
+
+@dataclass(frozen=True)
+class InputClass:
+    """A class of input and the suite's position on it. `rule_id`: the rule that judges a must-accept
+    or must-reject class (open classes have none: only the universal rules apply)."""
+
+    id: str
+    position: Position
+    title: str
+    basis: str
+    rule_id: str | None = None
 
 
 def _rule(id, level, area, title, basis, rejects_with=None) -> Rule:  # noqa: A002 - mirrors the field
@@ -94,6 +118,12 @@ _ALL = (
           "A malformed Authorization header (not Basic, bad base64, no colon) is answered 401",
           "Authorization: \"the word Basic followed by a space and a base64-encoded string of "
           "project_id:token\"", {401}),
+    _rule("auth-near-miss", "MUST", Area.AUTH,
+          "Credentials derived from the real ones (token empty, truncated, extended, in another case, one "
+          "character off; the token under another user; an unknown project id and token) are answered 401",
+          "SignalWireBasicAuth: \"The project ID will be used as the username and the API token as the "
+          "password.\"; RFC 7617 section 2: the user-id and password are compared as given (no folding, no "
+          "prefix match)", {401}),
     _rule("account-foreign", "MUST", Area.AUTH, "Another account's AccountSid is answered 401 or 404, never 2xx",
           "Decision: valid credentials with another account's AccountSid: 401 or 404", {401, 404}),
     _rule("conference-unknown", "MUST", Area.AUTH, "An unknown ConferenceSid is answered 404",
@@ -103,6 +133,10 @@ _ALL = (
     # --- checked on responses ------------------------------------------------------------------
     _rule("accept-valid-form", "MUST", Area.VALIDATION, "A valid form-urlencoded request is answered 200",
           "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\""),
+    _rule("auth-scheme-case", "MUST", Area.AUTH,
+          "The right credentials under the scheme written in another case (basic, BASIC) are answered 200",
+          "RFC 9110 section 11.1: \"It uses a case-insensitive token to identify the authentication "
+          "scheme\"; RFC 7617 section 2: \"both scheme and parameter names are matched case-insensitively\""),
     _rule("accept-valid-json", "SHOULD", Area.VALIDATION, "A valid JSON request is answered 200",
           "requestBody: `application/json` (decision: JSON SHOULD be accepted)"),
     _rule("schema-negative-rejected", "MUST", Area.VALIDATION,
@@ -131,6 +165,25 @@ _ALL = (
           "date_updated: \"The date, in RFC 2822 GMT format, this stream was updated.\""),
     _rule("uri-ends-with-sid", "MUST", Area.RESPONSE, "uri ends with the stream's sid (optionally .json)",
           "uri: \"The URI for the stream.\""),
+    _rule("uri-stream-path", "MUST", Area.RESPONSE,
+          "uri is the stream's own path: the API root, then /Accounts/{AccountSid}/Conferences/{ConferenceSid}"
+          "/Streams/{sid}, optionally .json",
+          "uri: \"The URI for the stream.\"; the operation's path under `servers` (the API root); decision: "
+          "the root may be given whole or as a trailing part of its path (/api/laml/2010-04-01 or /2010-04-01), "
+          "as a path or an absolute URL on the same host, since the document fixes the resource, not the prefix"),
+    _rule("date-current", "MUST", Area.RESPONSE,
+          "A new stream's date_updated is the time of the create, within 15 minutes of the suite's clock",
+          "date_updated: \"The date ... this stream was updated.\" A stream created now was updated now. "
+          "Decision: 15 minutes of clock skew are allowed (an unsynchronised server clock, plus the "
+          "exchange's own duration); a date years old or hours ahead, or local time labelled GMT, is caught"),
+    _rule("error-status-matches", "MUST", Area.RESPONSE,
+          "An error body's status equals the HTTP status of the response",
+          "CompatibilityErrorResponse.status: \"HTTP status code.\""),
+    _rule("error-fields-meaningful", "MUST", Area.RESPONSE,
+          "An error body says something: message non-empty, more_info a URL (absolute http(s), or a path), "
+          "422 errors non-empty strings",
+          "CompatibilityErrorResponse: message \"Error message.\", more_info \"URL for more information about "
+          "the error.\"; CompatibilityErrorStringArrayResponse.errors: \"List of validation error messages.\""),
     _rule("status-new", "SHOULD", Area.RESPONSE, "A new stream's status is queued or in-progress",
           "status: ConferenceStreamStatus (queued, in-progress, stopped)"),
     _rule("auth-error-code", "SHOULD", Area.AUTH, "A 401 carries SignalWire's code 20003",
@@ -287,6 +340,96 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 REQUEST_RULES: tuple[Rule, ...] = tuple(r for r in _ALL if r.breakable)
 BODY_RULES: tuple[Rule, ...] = tuple(r for r in REQUEST_RULES if r.rejects_with == VALIDATION_STATUSES)
 REQUEST_LEVEL_RULES: tuple[Rule, ...] = tuple(r for r in REQUEST_RULES if r.rejects_with != VALIDATION_STATUSES)
+
+
+_URL_BASIS = ("Url/StatusCallback: `format: uri` (RFC 3986); SignalWire's stream documentation: \"The url does "
+              "not support query string parameters\"; ARCHITECTURE.md: hosts and queries")
+_TEXT_BASIS = ("Name, ParameterN.Name/Value, AuthorizationBearerToken: `type: string`, no length, pattern or "
+               "character set given")
+
+
+def _open(id, title, basis) -> InputClass:  # noqa: A002 - mirrors the field
+    return InputClass(id, Position.OPEN, title, basis)
+
+
+def _accept(id, title, basis, rule_id="accept-valid-form") -> InputClass:  # noqa: A002
+    return InputClass(id, Position.ACCEPT, title, basis, rule_id)
+
+
+_POSITIONS = (
+    # --- must accept: the space valid generators draw from, where it is a decision --------------
+    _accept("url-dns-reserved", "An absolute wss:// (http(s):// for StatusCallback) RFC 3986 URL on a DNS name, "
+            "without query string, with or without port and path",
+            _URL_BASIS + "; the suite only uses reserved names (RFC 2606, RFC 6761: .example, .test, .invalid, "
+            "example.com/net/org), so a real service never dials anyone"),
+    _accept("url-idn-ascii", "An internationalised host in its ASCII (punycode, xn--) form",
+            "RFC 3986 section 3.2.2: a registered name is ASCII; RFC 5891: xn-- labels are how IDNs travel"),
+    _accept("custom-params-complete", "Complete ParameterN.Name/ParameterN.Value pairs, N from 1 to 99, with gaps",
+            "Parameter1.Name: \"You can pass up to 99 custom parameters using `Parameter1.Name` through "
+            "`Parameter99.Name`.\""),
+    _accept("text-inner-whitespace", "Text with spaces inside (ASCII, no-break, ideographic)", _TEXT_BASIS),
+    _accept("text-non-bmp", "Text with characters outside the Basic Multilingual Plane (emoji, U+1D11E)",
+            _TEXT_BASIS + "; JSON (RFC 8259) and UTF-8 forms carry any Unicode scalar value"),
+    _accept("text-form-specials", "Text with %, +, &, = and ; (what form encoding must escape)",
+            _TEXT_BASIS + "; application/x-www-form-urlencoded escapes them, so the server must decode them back"),
+    _accept("text-empty-value", "An empty ParameterN.Value in a complete pair", _TEXT_BASIS + " (no minLength)"),
+    _accept("bearer-token68", "A bearer token of RFC 6750 b64token characters (letters, digits, -._~+/ and "
+            "trailing =)", "AuthorizationBearerToken: \"Bearer token for authorization with the WebSocket "
+            "server.\"; RFC 6750 section 2.1: b64token"),
+    _accept("auth-scheme-any-case", "The Basic scheme in any letter case, with the right credentials",
+            "RFC 9110 section 11.1; RFC 7617 section 2 (case-insensitive scheme). Go's net/http and Python's "
+            "werkzeug both fold it", "auth-scheme-case"),
+    # --- open: either answer conforms; only the universal rules judge ---------------------------------
+    _open("custom-param-zero", "A custom parameter numbered 0 (Parameter0.Name/Value)",
+          "Parameter1.Name: \"... using `Parameter1.Name` through `Parameter99.Name`\": 0 is neither allowed "
+          "nor forbidden; ARCHITECTURE.md: no position"),
+    _open("custom-param-half-pair", "A ParameterN.Name without its ParameterN.Value, or the reverse",
+          "ARCHITECTURE.md: no position (a server may default the value to empty, or reject the pair)"),
+    _open("custom-param-duplicate-name", "Two ParameterN pairs with the same name",
+          "Parameter1.Name: \"Custom parameter name\": nothing says names are distinct, nor which value wins"),
+    _open("unknown-fields", "Fields the document does not define",
+          "CreateConferenceStreamRequest: no `additionalProperties`; ARCHITECTURE.md: no position"),
+    _open("url-iri-host", "A Url or StatusCallback whose host is written in Unicode (an IRI, not an RFC 3986 URI)",
+          _URL_BASIS + "; RFC 3987: an IRI is not a URI until mapped; a server may map it or reject it"),
+    _open("url-query", "A Url or StatusCallback with a query string", _URL_BASIS),
+    _open("url-ip-literal", "A Url or StatusCallback on an IP literal (only RFC 5737 / RFC 3849 documentation "
+          "addresses are ever sent)", _URL_BASIS + "; a service may refuse to dial addresses (SSRF protection)"),
+    _open("url-localhost", "A Url or StatusCallback on localhost",
+          _URL_BASIS + "; RFC 6761 section 6.3: localhost is special; a service may refuse to dial it"),
+    _open("url-fragment", "A Url with a fragment (#...)",
+          "RFC 6455 section 3: \"Fragment identifiers are meaningless in the context of WebSocket URIs and MUST "
+          "NOT be used on these URIs\"; RFC 3986 allows them: a server may ignore or reject it"),
+    _open("url-scheme-case", "A Url written WSS:// (or StatusCallback HTTPS://)",
+          "RFC 3986 section 3.1: \"schemes are case-insensitive ... should accept uppercase letters\" (a "
+          "should, not a must); the document says \"The only supported protocol is wss\""),
+    _open("auth-odd-spacing", "The right credentials with several spaces, or a tab, after Basic",
+          "RFC 9110 section 11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]` allows "
+          "several spaces, no tab; the document: \"the word Basic followed by a space\"; Go's net/http "
+          "accepts exactly one space. Too disputed to require"),
+    _open("text-empty", "Empty text: Name, ParameterN.Name, AuthorizationBearerToken",
+          _TEXT_BASIS + "; an empty Name is treated as no name when accepted (README, deviations)"),
+    _open("text-edge-whitespace", "Text with whitespace at either end", _TEXT_BASIS + "; a server may trim or "
+          "reject it (when it answers 200, name must still be the Name sent)"),
+    _open("text-control-chars", "Text with control characters (U+0000-U+001F, U+007F), or format, private-use, "
+          "unassigned or line-separator code points (Unicode categories Cc, Cf, Co, Cn, Zl, Zp)",
+          _TEXT_BASIS + "; RFC 9110 section 5.5 forbids them in header fields, where a bearer token ends up"),
+    _open("text-very-long", "Text longer than 256 characters (the suite sends 2,000 to 5,000)",
+          _TEXT_BASIS + "; a server may cap lengths (with a documented status, never a 5xx)"),
+    _open("bearer-not-token68", "A bearer token with characters outside b64token (spaces, quotes, non-ASCII)",
+          "RFC 6750 section 2.1: `b64token`; it goes into the WebSocket upgrade's Authorization header"),
+    _open("problem-order", "Which problem a request with several is reported for, and in which order",
+          "ARCHITECTURE.md: the order in which problems are reported: no position (the suite never labels a "
+          "request with more than one rule)"),
+)
+POSITIONS: dict[str, InputClass] = {c.id: c for c in _POSITIONS}
+OPEN_POINTS: dict[str, InputClass] = {c.id: c for c in _POSITIONS if c.position is Position.OPEN}
+
+
+def open_point(point_id: str) -> InputClass:
+    try:
+        return OPEN_POINTS[point_id]
+    except KeyError:
+        raise KeyError(f"unknown open point {point_id!r}; known: {', '.join(OPEN_POINTS)}") from None
 
 
 def get(rule_id: str) -> Rule:

@@ -11,13 +11,19 @@ NOT_JSON = object()
 
 @dataclass(frozen=True)
 class Expectation:
-    """What a request should get. `kind`: 'valid', 'invalid' (breaks `rule_ids`) or 'schema-negative'
+    """What a request should get. `kind`: 'valid' (a 200; `rule_ids` may name the must-accept rule that
+    judges it, else accept-valid-form/json), 'invalid' (breaks `rule_ids`), 'open' (`rule_ids` holds the
+    open point's id: either answer conforms, only the universal rules judge it) or 'schema-negative'
     (Schemathesis negated the schema; whether it is invalid on the wire is decided by its check)."""
 
     kind: str
     rule_ids: tuple[str, ...] = ()
     source: str = "strategies"
     reason: str = ""
+
+    @property
+    def open_point(self) -> str | None:
+        return self.rule_ids[0] if self.kind == "open" and self.rule_ids else None
 
 
 @dataclass

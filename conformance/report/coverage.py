@@ -48,8 +48,7 @@ def _boundaries(fields: dict) -> set[str]:
 
 
 def open_point_ids() -> list[str]:
-    points = getattr(rules, "OPEN_POINTS", None) or {}
-    return list(points) if isinstance(points, dict) else [getattr(p, "id", str(p)) for p in points]
+    return list(rules.OPEN_POINTS)
 
 
 class Coverage:
@@ -73,11 +72,12 @@ class Coverage:
             if isinstance(value, str) and value in contract.enum_values(field):
                 counter[value] += 1
         self.boundaries.update(_boundaries(fields))
+        point = ex.expectation.open_point
+        if point:
+            self.open_points.setdefault(point, Counter())[ex.status] += 1
+            return
         for rule_id in ex.expectation.rule_ids:
             self.rule_statuses.setdefault(rule_id, Counter())[ex.status] += 1
-        source = ex.expectation.source
-        if source.startswith("open:"):
-            self.open_points.setdefault(source.removeprefix("open:"), Counter())[ex.status] += 1
 
     def as_dict(self) -> dict:
         def plain(counter: Counter) -> dict:

@@ -117,8 +117,8 @@ def _matrix(requirements: list[dict]) -> str:
         out.append(f'<tbody data-area="{escape(area)}"><tr><th colspan="7">{escape(area)}</th></tr>')
         for r in sorted(areas[area], key=lambda r: (_ORDER[r["status"]], r["id"])):
             out.append(f'<tr class="rule" data-rule="{escape(r["id"])}"><td><code>{escape(r["id"])}</code></td>'
-                       f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td><td>{r["passed"]}</td>'
-                       f'<td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
+                       f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td>'
+                       f'<td>{r["passed"]}</td><td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
         out.append("</tbody>")
     out.append("</table>")
     return "".join(out)
@@ -184,6 +184,19 @@ def _failures(requirements: list[dict]) -> str:
     return "".join(blocks) or "<p>No failures.</p>"
 
 
+def _open_points(points: list[dict]) -> str:
+    """Open points touched: what the target answered where either answer conforms (not failures)."""
+    if not points:
+        return "<p>No open point was touched.</p>"
+    rows = "".join(
+        f'<tr class="open-point" data-open="{escape(p["id"])}"><td><code>{escape(p["id"])}</code></td>'
+        f'<td>{escape(", ".join(f"{k} x{v}" for k, v in p["statuses"].items()))}</td><td>{escape(p["title"])}</td>'
+        f'<td>{escape(p["basis"])}</td></tr>' for p in points)
+    return ('<p>Either answer conforms here; only the universal rules judged these requests. Shown so that you '
+            'see where the target differs from the emulator, never as failures.</p><table id="open-points">'
+            f"<thead><tr><th>open point</th><th>answers</th><th>input</th><th>rests on</th></tr></thead>{rows}</table>")
+
+
 def write_html(report: dict, history: list[dict], latencies_ms: list[float], directory: Path) -> Path:
     verdict_class = {0: "pass", 1: "fail", 3: "incomplete"}.get(report["exit_code"], "unusable")
     if report["exit_code"] == 0 and report.get("must_rules", {}).get("not_run"):
@@ -208,6 +221,7 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
 <h2>Since the last run</h2><ul id="changes">{change_html}</ul>
 <h2>Coverage</h2>{_coverage(report)}
 <h2>Requirements</h2>{_matrix(report["requirements"])}
+<h2>Open points (information)</h2>{_open_points(report.get("open_points", []))}
 <h2>Charts</h2><div class="charts">{charts}</div>
 <h2>Failures</h2>{_failures(report["requirements"])}
 </main></body></html>

@@ -8,6 +8,7 @@ has passed through here once, when the failing exchange was recorded.
 
 from __future__ import annotations
 
+import base64
 import json
 import shlex
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ def redact(ex: Exchange, *, secrets: tuple[str, ...], basic_header: str) -> Reda
     token = (ex.sent_fields or {}).get("AuthorizationBearerToken")
     bearer = token if isinstance(token, str) and len(token) >= 4 else None
     header = ex.request_headers.get("Authorization")
-    authorization = "none" if header is None else "target" if header == basic_header else _scrub(header, secrets)
+    authorization = ("none" if header is None else "target" if header == basic_header
+                     else _scrub(_derived(header, secrets), secrets))
     body = _body(ex, secrets)
     curl = _curl(ex.method, ex.url, authorization, ex.content_type, body)
     response = _scrub(ex.response_text[:RESPONSE_KEPT], secrets, bearer)
@@ -67,6 +69,29 @@ def _body(ex: Exchange, secrets: tuple[str, ...]) -> str:
     else:
         text = ex.request_body.decode("utf-8", "replace")
     return _scrub(text, secrets)
+
+
+DERIVED_WINDOW = 6
+
+
+def _derived(header: str, secrets: tuple[str, ...]) -> str:
+    """A Basic header whose password is the API token or a near miss of it (the authentication matrix)
+    is shown decoded, the password replaced: its base64 would hide a near copy of the token from `_scrub`."""
+    parts = header.split(None, 1)
+    if len(parts) != 2 or parts[0].lower() != "basic" or not secrets or not secrets[0]:
+        return header
+    scheme, encoded = parts
+    try:
+        user, sep, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return header
+    token = secrets[0]
+    window = min(DERIVED_WINDOW, len(token))
+    near = any(token[i:i + window].casefold() in password.casefold() for i in range(len(token) - window + 1))
+    if not sep or not password or not near:
+        return header
+    shown = "$SIGNALWIRE_API_TOKEN" if password == token else "<derived from $SIGNALWIRE_API_TOKEN, redacted>"
+    return f"{scheme} base64({user}:{shown})"
 
 
 def _scrub(text: str, secrets: tuple[str, ...], bearer: str | None = None) -> str:

@@ -103,6 +103,7 @@ class Results:
         self.budget_spent = False
         self.waveforms: dict[str, list[int]] = {}
         """Per codec, the first decoded samples received (--media), for the HTML report."""
+        """Per open point the run touched, the statuses the target answered: information, never a failure."""
         self.notes: list[str] = []
         """Things a reader should know that are not findings (budget spent, throttling, waivers expired)."""
         for rule_id, waiver in (waivers or {}).items():
@@ -146,6 +147,8 @@ class Results:
 
     def _area(self, ex: Exchange) -> str:
         ids = ex.expectation.rule_ids
+        if ex.expectation.kind == "open":
+            return "open points"
         if ids:
             return rules.get(ids[0]).area.value
         return "validation" if ex.expectation.kind == "schema-negative" else "valid requests"
@@ -186,6 +189,11 @@ class Results:
     def record_problem(self, message: str) -> None:
         with self._lock:
             self.problems.append(message)
+
+    @property
+    def open_points(self) -> dict:
+        """The open points the run touched, with the statuses the target answered there."""
+        return {point: counts for point, counts in self.coverage.open_points.items() if counts}
 
     @property
     def must_failed(self) -> list[RuleResult]:

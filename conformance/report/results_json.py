@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conformance import __version__
 from conformance.contract import document as contract
+from conformance.contract import rules
 
 from .replay import replay_command
 from .summary import verdict_line
@@ -62,11 +63,19 @@ def report_dict(state) -> dict:
                        "media_expected": results.media, "allow_partial": results.allow_partial},
         "coverage": {"coverage_set_requests": results.coverage_set_size, "quick": state.settings.quick,
                      **results.coverage.as_dict()},
+        "open_points": open_points(results),
         "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
                              for area, c in results.statuses_by_area.items()},
         "waveforms": {codec: samples for codec, samples in sorted(results.waveforms.items())},
         "ledger": [{"account_sid": a, "conference_sid": c, "sid": s} for a, c, s in state.runner.created],
     }
+
+
+def open_points(results) -> list[dict]:
+    """The open points the run touched and what the target answered there: information, not findings."""
+    return [{"id": point_id, "title": rules.open_point(point_id).title, "basis": rules.open_point(point_id).basis,
+             "statuses": {str(k): v for k, v in sorted(counts.items())}}
+            for point_id, counts in sorted(results.open_points.items())]
 
 
 def write_json(report: dict, directory: Path) -> Path:

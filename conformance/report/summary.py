@@ -39,6 +39,18 @@ def verdict_line(state) -> str:
     return f"CONFORMANT: every MUST requirement held ({tally}{why})"
 
 
+def _open_point_lines(results) -> list[str]:
+    """Where either answer conforms: what the target did, shown as information, never as a failure."""
+    if not results.open_points:
+        return []
+    lines = ["", "open points touched (either answer conforms; information, not failures):"]
+    width = max(len(point_id) for point_id in results.open_points)
+    for point_id, counts in sorted(results.open_points.items()):
+        answers = ", ".join(f"{status} x{n}" for status, n in sorted(counts.items()))
+        lines.append(f"  OPEN    {point_id:<{width}}  {answers}")
+    return lines
+
+
 def summary_lines(state) -> list[str]:
     results = state.results
     if results.problems:
@@ -70,6 +82,7 @@ def summary_lines(state) -> list[str]:
     if not results.media:
         lines.append(f"note: the {len(rules.MEDIA_RULE_IDS)} media rules are checked only with --media: SKIP here, "
                      "and not counted as NOT RUN")
+    lines += _open_point_lines(results)
     for note in results.notes:
         lines.append(f"note: {note}")
     changes = getattr(state, "changes", None)

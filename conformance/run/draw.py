@@ -13,7 +13,7 @@ import random
 from typing import Any
 
 from hypothesis.control import BuildContext
-from hypothesis.errors import StopTest
+from hypothesis.errors import StopTest, UnsatisfiedAssumption
 from hypothesis.internal.conjecture.choice import ChoiceTemplate
 from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.strategies import SearchStrategy
@@ -38,7 +38,7 @@ def draw(strategy: SearchStrategy, seed: int, key: str) -> Any:
     for _ in range(MAX_TRIES):
         try:
             return _run(strategy, ConjectureData(random=rnd, max_choices=_MAX_CHOICES))
-        except StopTest:  # a filter or assume rejected this draw: try the next one
+        except (StopTest, UnsatisfiedAssumption):  # a filter, assume or reject() refused this draw: try the next
             continue
     raise Exhausted(f"no example of {key} in {MAX_TRIES} draws")
 
@@ -49,5 +49,5 @@ def simplest(strategy: SearchStrategy, seed: int, key: str) -> Any:
     try:
         return _run(strategy, ConjectureData(prefix=[ChoiceTemplate("simplest", count=None)],
                                              random=random.Random(0), max_choices=_MAX_CHOICES))
-    except StopTest:
+    except (StopTest, UnsatisfiedAssumption):
         return draw(strategy, seed, key)

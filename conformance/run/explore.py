@@ -73,7 +73,7 @@ class Explorer:
                      offers: Iterable[str] | None = None) -> list:
         failures = self.runner.exchange(request, expectation)
         self._offered(planner.offers_for(request, expectation) if offers is None else offers)
-        if expectation is None:  # an open point's answer is not a failure to reproduce
+        if expectation is None and request.open_point is None:  # an open point is shown as it was sent
             for rule_id, _ in failures:
                 if rule_id not in self._minimized:
                     self._minimized.add(rule_id)
@@ -114,9 +114,8 @@ class Explorer:
     def run_depth(self) -> None:
         """Round by round, one more example of every stream: breadth before depth."""
         failures = []
-        for _, _, request, point in self.plan.depth():
-            expectation = planner.open_expectation(point, request) if point else None
-            failures += self.guarded(self.send_request, request, expectation)
+        for _, _, request in self.plan.depth():
+            failures += self.guarded(self.send_request, request)
         self.verdict(failures)
 
     def run_schemathesis_coverage(self) -> None:

@@ -34,8 +34,6 @@ from strategies import StreamRequest
 from .draw import Exhausted, draw, simplest
 
 PREFLIGHT_COST = 1
-LONG_TEXT = 2048
-"""The length of the 'very long' boundary values."""
 _BOUNDARY_URL = "wss://media.example.com/stream"
 
 # --- which rules a step's answer is judged by -----------------------------------------------
@@ -60,39 +58,16 @@ def accept_rule(encoding: str) -> str:
 
 
 def offers_for(request: StreamRequest, expectation: Expectation | None = None) -> frozenset[str]:
-    kind = expectation.kind if expectation is not None else ("valid" if request.is_valid else "invalid")
+    """The rules a request's answer is judged by, from its position in the registry."""
+    kind = expectation.kind if expectation is not None else (
+        "invalid" if request.rule_ids else "open" if request.open_point else "valid")
     if kind == "valid":
-        return UNIVERSAL | {accept_rule(request.encoding)}
+        return UNIVERSAL | {request.accepted_by or accept_rule(request.encoding)}
     if kind == "invalid":
         labelled = set(request.rule_ids)
         extra = AUTH_ANSWERS if any(rules.get(r).area is rules.Area.AUTH for r in labelled) else frozenset()
         return UNIVERSAL | labelled | extra
     return UNIVERSAL
-
-
-# --- open points: the registry's, when it has them ---------------------------------------------
-def open_points() -> dict[str, object]:
-    """The registry's open points by id (`rules.OPEN_POINTS`, a mapping or a sequence of records
-    with an `id`), or none while the registry has none."""
-    points = getattr(rules, "OPEN_POINTS", None) or {}
-    if isinstance(points, dict):
-        return dict(points)
-    return {getattr(p, "id", str(p)): p for p in points}
-
-
-def open_point_strategy(point_id: str) -> st.SearchStrategy[StreamRequest] | None:
-    """`strategies.open_point_requests(point_id)`, when the strategies offer it."""
-    maker = getattr(strategies, "open_point_requests", None)
-    if maker is None:
-        return None
-    try:
-        return maker(point_id)
-    except (ValueError, KeyError):
-        return None
-
-
-def open_expectation(point_id: str, request: StreamRequest) -> Expectation:
-    return Expectation("open", (), f"open:{point_id}", f"open point {point_id}: {request.reason}")
 
 
 # --- steps -----------------------------------------------------------------------------------------
@@ -122,10 +97,9 @@ class Step:
         return self.offers
 
 
-def request_step(name: str, request: StreamRequest, *, open_point: str | None = None) -> Step:
-    expectation = open_expectation(open_point, request) if open_point else None
-    return Step(name, "request", offers_for(request, expectation), request=request, expectation=expectation,
-                open_point=open_point)
+def request_step(name: str, request: StreamRequest) -> Step:
+    """A labelled request: its own label (must reject, open, or must accept) is its expectation."""
+    return Step(name, "request", offers_for(request), request=request, open_point=request.open_point)
 
 
 def _valid(fields: dict, encoding: str, reason: str) -> StreamRequest:
@@ -158,11 +132,9 @@ def enum_steps() -> list[Step]:
 def boundary_steps() -> list[Step]:
     """The custom-parameter limit from both sides, and empty and very long values.
 
-    Values nobody has taken a position on are sent as open (judged only by the universal rules):
-    the document puts no length limit on text, an empty Name is a Name 'not specified', and which
-    characters a Name may hold is the registry's to say."""
+    Text at its boundaries has its own steps (`text_steps`): the registry's must-accept classes,
+    and the open points, where either answer conforms."""
     limit = contract.max_custom_parameters()
-    long_text = "x" * LONG_TEXT
     steps = [
         request_step("boundary Parameter1", _valid(_params([1]), "form", "Parameter1 only")),
         request_step(f"boundary Parameter{limit}", _valid(_params([limit]), "json", f"Parameter{limit} only")),
@@ -172,21 +144,6 @@ def boundary_steps() -> list[Step]:
             fields={"Url": _BOUNDARY_URL, **_params([limit + 1])}, rule_ids=("custom-params-max",),
             reason=f"Parameter{limit + 1}: one past the limit of {limit}")),
     ]
-    opens = [
-        ("boundary empty Name", {"Name": ""}, "form"),
-        ("boundary Name beyond ASCII and the BMP", {"Name": "Zoë 流 \U0001F600"}, "form"),
-        ("boundary parameter beyond ASCII and the BMP",
-         {"Parameter1.Name": "clé \U0001F600", "Parameter1.Value": "värde 流"}, "json"),
-        ("boundary empty parameter value", {"Parameter1.Name": "p1", "Parameter1.Value": ""}, "json"),
-        (f"boundary very long Name ({LONG_TEXT})", {"Name": long_text}, "json"),
-        (f"boundary very long Url ({LONG_TEXT})", {"Url": f"{_BOUNDARY_URL}/{long_text}"}, "form"),
-        (f"boundary very long parameter value ({LONG_TEXT})",
-         {"Parameter1.Name": "p1", "Parameter1.Value": long_text}, "form"),
-    ]
-    for name, fields, encoding in opens:
-        request = _valid(fields, encoding, name.removeprefix("boundary "))
-        steps.append(Step(name, "request", UNIVERSAL, request=request,
-                          expectation=Expectation("open", (), "planner:boundary", request.reason)))
     return steps
 
 
@@ -216,18 +173,33 @@ def breaker_steps(seed: int, level: rules.Level) -> list[Step]:
     return steps
 
 
-def open_point_steps(seed: int) -> list[Step]:
+def _simplest_steps(seed: int, label: str, makers: dict[str, Callable[[], st.SearchStrategy]]) -> list[Step]:
     steps = []
-    for point_id in open_points():
-        strategy = open_point_strategy(point_id)
-        if strategy is None:
-            continue
+    for key, make in makers.items():
         try:
-            request = simplest(strategy, seed, f"cover/open/{point_id}")
+            request = simplest(make(), seed, f"cover/{label}/{key}")
         except Exhausted:
             continue
-        steps.append(request_step(f"open point {point_id}", request, open_point=point_id))
+        steps.append(request_step(f"{label} {key}", request))
     return steps
+
+
+def _makers(ids, maker) -> dict[str, Callable[[], st.SearchStrategy]]:
+    return {key: (lambda k=key: maker(k)) for key in ids}
+
+
+def matrix_steps(seed: int) -> list[Step]:
+    """Every kind of credentials derived from the real ones (near misses, the scheme's case, spacing)."""
+    return _simplest_steps(seed, "credentials", _makers(strategies.AUTH_MATRIX, strategies.auth_matrix_cases))
+
+
+def text_steps(seed: int) -> list[Step]:
+    """The registry's must-accept text classes, each echoed back exactly."""
+    return _simplest_steps(seed, "text", _makers(strategies.BOUNDARY_CLASS_IDS, strategies.boundary_stream_requests))
+
+
+def open_point_steps(seed: int) -> list[Step]:
+    return _simplest_steps(seed, "open point", _makers(strategies.OPEN_POINT_IDS, strategies.open_stream_requests))
 
 
 def schemathesis_cover_steps(runner) -> list[Step]:
@@ -302,14 +274,14 @@ class Plan:
         cut = set().union(*(s.gates for s in left)) if left else set()
         return reached, set(self.expected) & cut
 
-    def depth(self) -> Iterator[tuple[str, int, StreamRequest, str | None]]:
-        """(stream, round, request, open point) round by round: breadth before depth."""
+    def depth(self) -> Iterator[tuple[str, int, StreamRequest]]:
+        """(stream, round, request) round by round: breadth before depth."""
         seen: set = set()
         for round_no in range(1, self.rounds + 1):
             for name, make in self.streams.items():
                 request = self._fresh(name, make, round_no, seen)
                 if request is not None:
-                    yield name, round_no, request, name.removeprefix("open:") if name.startswith("open:") else None
+                    yield name, round_no, request
 
     def _fresh(self, name, make, round_no, seen) -> StreamRequest | None:
         if name not in self._built:
@@ -363,7 +335,7 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
     must = rules.Level.MUST
     coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner) + enum_steps()
                 + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + probe_steps() + open_point_steps(seed))
+                + matrix_steps(seed) + text_steps(seed) + probe_steps() + open_point_steps(seed))
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),
         "valid:json": lambda: strategies.stream_requests("json"),
@@ -371,7 +343,9 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
     for rule in rules.REQUEST_RULES:
         if _rule_strategy(rule) is not None:
             streams[f"rule:{rule.id}"] = (lambda r=rule: _rule_strategy(r))
-    for point_id in open_points():
-        if open_point_strategy(point_id) is not None:
-            streams[f"open:{point_id}"] = (lambda p=point_id: open_point_strategy(p))
+    for prefix, makers in (("credentials", _makers(strategies.AUTH_MATRIX, strategies.auth_matrix_cases)),
+                           ("text", _makers(strategies.BOUNDARY_CLASS_IDS, strategies.boundary_stream_requests)),
+                           ("open", _makers(strategies.OPEN_POINT_IDS, strategies.open_stream_requests))):
+        for key, make in makers.items():
+            streams[f"{prefix}:{key}"] = make
     return Plan(seed, coverage, streams, rounds, media=media, expected=expected_rules(media))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
-from strategies import NO_AUTH, Basic, StreamRequest
+from strategies import NO_AUTH, Basic, Derived, StreamRequest
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Target:
             return None
         if isinstance(auth, Basic):
             return auth.header(self.project_id)
+        if isinstance(auth, Derived):  # the authentication matrix: a near miss of our own credentials
+            return auth.header(self.project_id, self.api_token)
         return auth
 
     def path_parameters_for(self, request: StreamRequest) -> dict[str, str]:

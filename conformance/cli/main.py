@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--media", action="store_true",
                          help="stream for real after each create (dials and calls back loopback hosts only)")
     emulate.add_argument("--media-ca-file", metavar="PATH", default=None,
-                         help="with --media: the CA to trust for wss:// and https:// receivers")
+                         help="with --media: the CA to trust for wss:// and https:// receivers (implies "
+                              "--media-verify-tls)")
+    emulate.add_argument("--media-verify-tls", action="store_true",
+                         help="with --media: check the wss server's certificate (default trust store, which "
+                              "SSL_CERT_FILE can name); SignalWire's default is not to")
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
@@ -85,10 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "emulate":
             from .emulate_command import emulate
 
+            if (args.media_ca_file or args.media_verify_tls) and not args.media:
+                raise UsageError("--media-ca-file and --media-verify-tls go with --media")
             if args.media_ca_file and not os.path.isfile(args.media_ca_file):
                 raise UsageError(f"--media-ca-file: no file at {args.media_ca_file!r}")
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
-                           media_ca_file=args.media_ca_file)
+                           media_ca_file=args.media_ca_file,
+                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file))
         if args.command == "replay":
             from .replay_command import replay
 

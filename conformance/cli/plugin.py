@@ -258,12 +258,12 @@ def conformance(request: pytest.FixtureRequest, conformance_target_name: str | N
         s = state.settings
         state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header,
                                 waivers=_waivers(s))
-        if cannot:
-            _unusable(state, cannot)
         governor = Governor(max_requests=s.max_requests, rate=s.rate)
         state.runner = Runner(state.target, state.results, seed=state.seed, governor=governor, dry_run=s.dry_run)
         state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed)
         state.explorer.receivers = receivers
+        if cannot:
+            _unusable(state, cannot)
         if not s.dry_run:
             state.explorer.guarded(_preflight, state)
     yield state.explorer

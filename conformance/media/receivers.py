@@ -199,10 +199,10 @@ class Receivers:
     def tls_description(self) -> str:
         """How the WebSocket receiver does TLS, for messages about a target that did not connect."""
         if not self.serves_tls:
-            return f"plain ws on port {self.media_port} behind your TLS terminator at {self.media_public_url}"
+            return f"your TLS terminator, to plain ws on port {self.media_port}"
         if self.ca_file is None:
-            return f"TLS with your certificate {self.cert_file}"
-        return f"TLS with a certificate from the suite's CA {self.ca_file}"
+            return "TLS, your certificate"
+        return "TLS, a certificate from the suite's CA"
 
     def wait(self, predicate, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

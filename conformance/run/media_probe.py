@@ -68,17 +68,17 @@ def run_media(runner, receivers: Receivers) -> list:
 def _never_connected(runner, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
     """A stream that never reached the receiver: one line naming what was expected (the run's notes),
     and every media rule failed with that reason, since none of them could be observed."""
-    url = d.fields["Url"]
-    bearer = "without an Authorization header (no token sent)"
+    bearer = "no Authorization header: no token sent"
     if d.fields.get("AuthorizationBearerToken"):
-        bearer = "with Authorization: Bearer <the AuthorizationBearerToken sent>"
-    expected = f"a WebSocket connection to {url} ({receivers.tls_description()}), {bearer}"
-    seen = handshake_summary(receivers.tls, serves_tls=receivers.serves_tls)
+        bearer = "Authorization: Bearer <its AuthorizationBearerToken>"
+    expected = f"a WebSocket connection to {d.fields['Url']} ({receivers.tls_description()}; {bearer})"
+    seen = f"at the receiver: {handshake_summary(receivers.tls, serves_tls=receivers.serves_tls)}"
     track = d.fields.get("Track") or expected_media.DEFAULT_TRACK
-    runner.results.note(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected: "
-                        f"expected {expected} within {CONNECT_SECONDS:.0f} s; {seen}")
+    runner.results.note(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected to "
+                        f"{d.fields['Url']} ({receivers.tls_description()}; {bearer}) within "
+                        f"{CONNECT_SECONDS:.0f} s; {seen}")
     judged = dict(outcomes)
-    judged["media-connects"] = Failed(expected, f"no connection within {CONNECT_SECONDS:.0f} s; {seen}")
+    judged["media-connects"] = Failed(expected, f"none within {CONNECT_SECONDS:.0f} s; {seen}")
     for rule_id in verify.MEDIA_CHECKS:
         if judged.get(rule_id) is None:
             judged[rule_id] = Failed(rules.get(rule_id).title, f"not observed: the stream never connected ({seen})")
@@ -100,16 +100,16 @@ _TLS_REASONS = {
 def handshake_summary(tally: HandshakeTally, *, serves_tls: bool) -> str:
     """What the receiver saw of TLS, in words: why a target may not have reached it."""
     if not serves_tls:
-        return "nothing can be seen of TLS here: your terminator holds it"
+        return "no connection arrived from your TLS terminator"
     if not tally.started:
-        return "no connection reached the receiver"
+        return "no connection arrived"
     parts = []
     for reason in dict.fromkeys(tally.failures):
         count = tally.failures.count(reason)
-        parts.append(f"{count} TLS handshake(s) failed: {_TLS_REASONS.get(reason, 'TLS error')} ({reason})")
+        parts.append(f"{count} TLS handshake(s) failed, {_TLS_REASONS.get(reason, 'a TLS error')} ({reason})")
     if tally.abandoned > 0:
-        parts.append(f"{tally.abandoned} TLS handshake(s) closed unfinished by the target (as a client that does "
-                     "not trust the certificate does)")
+        parts.append(f"{tally.abandoned} TLS handshake(s) failed, closed unfinished by the target (as a client "
+                     "that does not trust the certificate does)")
     if not parts:
         return f"{tally.completed} TLS handshake(s) completed, but no WebSocket upgrade for this stream's path"
     return "; ".join(parts)

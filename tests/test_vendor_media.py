@@ -231,6 +231,7 @@ BAD_MEDIA_INPUT = [
     (LOOPBACK + ["--media-host", "me.test:8080"], "--media-host must be a host name or an IP address"),
     (LOOPBACK + ["--media-host", "a b"], "--media-host must be a host name or an IP address"),
     (LOOPBACK + ["--media-host", "300.1.1.1"], "--media-host must be a host name or an IP address"),
+    (LOOPBACK + ["--media-host", "0.0.0.0"], "--media-host must be an address the target can dial"),
     (LOOPBACK + ["--media-public-url", "https://tunnel.example"], "--media-public-url must be a wss:// URL"),
     (LOOPBACK + ["--callback-public-url", "wss://tunnel.example"], "--callback-public-url must be a https:// or"),
     (LOOPBACK + ["--media-cert", "/no/such/cert.pem", "--media-key", "{key}"], "--media-cert: no file at"),

@@ -97,9 +97,13 @@ def _host(text: str, name: str) -> str:
     host = text.strip()
     bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
     try:
-        return str(ipaddress.ip_address(bare))
+        address = ipaddress.ip_address(bare)
     except ValueError:
-        pass
+        address = None
+    if address is not None and address.is_unspecified:
+        raise UsageError(f"{name} must be an address the target can dial, not {text!r} (every interface)")
+    if address is not None:
+        return str(address)
     labels = host.rstrip(".").split(".")
     if not host or len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels) or labels[-1].isdigit():
         raise UsageError(f"{name} must be a host name or an IP address of this machine (no scheme, port or path), "

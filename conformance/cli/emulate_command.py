@@ -13,7 +13,7 @@ from .options import UsageError
 
 
 def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None,
-            dtmf: bool = False, mark: bool = False) -> int:
+            dtmf: bool = False, mark: bool = False, media_verify_tls: bool = False) -> int:
     given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
     if values["conference_sid"]:
         given["conference_sids"] = tuple(values["conference_sid"])
@@ -35,7 +35,7 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if media:
             from conformance.emulator.player import MediaSettings
 
-            media_settings = MediaSettings(ca_file=media_ca_file, dtmf=dtmf, mark=mark)
+            media_settings = MediaSettings(ca_file=media_ca_file, dtmf=dtmf, mark=mark, verify_tls=media_verify_tls)
         app = EmulatorApp(settings, media=media_settings)
         running = describe(sock, app, tls_files)
         token_line = running.api_token if "api_token" not in given else "(the one you gave)"
@@ -53,7 +53,10 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
         if media:
-            lines.append("  media:                   streams to loopback wss:// Urls, callbacks to loopback hosts")
+            checked = (f"checked against {media_ca_file}" if media_ca_file else
+                       "checked (default trust store; SSL_CERT_FILE)" if media_verify_tls else "not checked")
+            lines.append("  media:                   streams to loopback wss:// Urls, callbacks to loopback hosts; "
+                         f"certificates {checked}")
         lines.append("press Ctrl-C to stop")
         print("\n".join(lines), flush=True)
         serve_forever(sock, app, tls_files)

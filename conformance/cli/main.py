@@ -51,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--media", action="store_true",
                          help="stream for real after each create (dials and calls back loopback hosts only)")
     emulate.add_argument("--media-ca-file", metavar="PATH", default=None,
-                         help="with --media: the CA to trust for wss:// and https:// receivers")
+                         help="with --media: the CA to trust for wss:// and https:// receivers (implies "
+                              "--media-verify-tls)")
+    emulate.add_argument("--media-verify-tls", action="store_true",
+                         help="with --media: check the wss server's certificate (default trust store, which "
+                              "SSL_CERT_FILE can name); SignalWire's default is not to")
     emulate.add_argument("--send-dtmf", action="store_true", help="with --media: interleave documented dtmf messages")
     emulate.add_argument("--send-mark", action="store_true", help="with --media: interleave documented mark messages")
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
@@ -87,12 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "emulate":
             from .emulate_command import emulate
 
+            if (args.media_ca_file or args.media_verify_tls) and not args.media:
+                raise UsageError("--media-ca-file and --media-verify-tls go with --media")
             if args.media_ca_file and not os.path.isfile(args.media_ca_file):
                 raise UsageError(f"--media-ca-file: no file at {args.media_ca_file!r}")
             if (args.send_dtmf or args.send_mark) and not args.media:
                 raise UsageError("--send-dtmf and --send-mark go with --media")
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
-                           media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark)
+                           media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark,
+                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file))
         if args.command == "replay":
             from .replay_command import replay
 

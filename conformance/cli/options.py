@@ -87,6 +87,60 @@ def _existing_file(text: str, name: str) -> str:
     return text
 
 
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def _host(text: str, name: str) -> str:
+    """A host name or an IP address (IPv6 with or without brackets); no scheme, port or path."""
+    import ipaddress
+
+    host = text.strip()
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:
+        address = None
+    if address is not None and address.is_unspecified:
+        raise UsageError(f"{name} must be an address the target can dial, not {text!r} (every interface)")
+    if address is not None:
+        return str(address)
+    labels = host.rstrip(".").split(".")
+    if not host or len(host) > 253 or not all(_HOST_LABEL.match(label) for label in labels) or labels[-1].isdigit():
+        raise UsageError(f"{name} must be a host name or an IP address of this machine (no scheme, port or path), "
+                         f"got {text!r}")
+    return host.rstrip(".").lower()
+
+
+def _pem_file(text: str, name: str) -> str:
+    try:
+        with open(text, "rb") as handle:
+            head = handle.read(1 << 20)
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no file at {text!r}") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read {text!r}: {exc.strerror or exc}") from None
+    if b"-----BEGIN " not in head:
+        raise UsageError(f"{name}: {text!r} is not a PEM file (no -----BEGIN line)")
+    return text
+
+
+def _public_url(schemes: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(text: str, name: str) -> str:
+        text = text.strip()
+        try:
+            uri = uri_reference(text)
+            validators.Validator().allow_schemes(*schemes).require_presence_of("scheme", "host").check_validity_of(
+                "host", "port").validate(uri)
+        except (uri_errors.RFC3986Exception, ValueError):
+            raise UsageError(f"{name} must be a {' or '.join(s + '://' for s in schemes)} URL with a host, "
+                             f"got {text!r}") from None
+        if uri.query or uri.fragment:
+            raise UsageError(f"{name} must not have a query or a fragment (the suite appends a path), got {text!r}")
+        return text.rstrip("/")
+
+    return parse
+
+
 def _rate(text: str, name: str):
     from conformance.run.governor import Rate
 
@@ -167,10 +221,18 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            "never reads CONFORMANT", "CONFORMANCE_ALLOW_PARTIAL", _boolean, switch=True, default=False),
     Option("media", "also check the streams themselves: WebSocket audio and status callbacks",
            "CONFORMANCE_MEDIA", _boolean, switch=True, default=False),
-    Option("media_public_url", "public wss:// URL that reaches the suite's WebSocket receiver (real deployments)",
-           "CONFORMANCE_MEDIA_PUBLIC_URL", metavar="URL"),
+    Option("media_host", "with --media: the address of this machine the target reaches the receivers by; they "
+           "listen there and serve wss themselves (default for a loopback target: 127.0.0.1)",
+           "CONFORMANCE_MEDIA_HOST", _host, metavar="HOST"),
+    Option("media_cert", "with --media: serve wss with this certificate (PEM, chain included) instead of one "
+           "from the suite's CA", "CONFORMANCE_MEDIA_CERT", _pem_file, metavar="PATH"),
+    Option("media_key", "the private key (PEM) of --media-cert", "CONFORMANCE_MEDIA_KEY", _pem_file,
+           metavar="PATH"),
+    Option("media_public_url", "public wss:// URL that reaches the suite's WebSocket receiver through your "
+           "TLS terminator (real deployments)", "CONFORMANCE_MEDIA_PUBLIC_URL", _public_url(("wss",)),
+           metavar="URL"),
     Option("callback_public_url", "public http(s):// URL that reaches the suite's callback receiver",
-           "CONFORMANCE_CALLBACK_PUBLIC_URL", metavar="URL"),
+           "CONFORMANCE_CALLBACK_PUBLIC_URL", _public_url(("https", "http")), metavar="URL"),
     Option("media_port", "local port of the WebSocket receiver (0: a free one)", "CONFORMANCE_MEDIA_PORT", _port,
            default=0, metavar="PORT"),
     Option("callback_port", "local port of the callback receiver (0: a free one)", "CONFORMANCE_CALLBACK_PORT",
@@ -245,10 +307,17 @@ class RunSettings:
     callback_public_url: str | None = None
     media_port: int = 0
     callback_port: int = 0
+    media_host: str | None = None
+    media_cert: str | None = None
+    media_key: str | None = None
 
     @property
     def uses_emulator(self) -> bool:
         return self.base_url is None
+
+
+def is_loopback(host: str) -> bool:
+    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 def _refuse_insecure(base_url: str, allowed: bool) -> None:
@@ -256,8 +325,7 @@ def _refuse_insecure(base_url: str, allowed: bool) -> None:
 
     parts = urlsplit(base_url)
     host = parts.hostname or ""
-    if parts.scheme == "http" and not allowed and not (host == "localhost" or host.startswith("127.")
-                                                       or host == "::1"):
+    if parts.scheme == "http" and not allowed and not is_loopback(host):
         raise UsageError(f"refusing to send credentials over plain http:// to {host}; use https, or pass "
                          "--allow-insecure-http (CONFORMANCE_ALLOW_INSECURE_HTTP=true) if you mean it")
 
@@ -281,9 +349,9 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         if missing:
             raise UsageError(f"testing {base_url} needs {', '.join(missing)}")
         _refuse_insecure(base_url, bool(values.get("allow_insecure_http")))
-        if values.get("media") and not (values.get("media_public_url") and values.get("callback_public_url")):
-            raise UsageError("--media against a real deployment needs --media-public-url and --callback-public-url "
-                             "(addresses that reach this machine's receivers)")
+        if values.get("media"):
+            _check_media_reach(base_url, values)
+    _check_media_cert(values)
     return RunSettings(
         target_name=target_name,
         base_url=base_url,
@@ -307,6 +375,9 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         callback_public_url=values.get("callback_public_url"),
         media_port=values.get("media_port") or 0,
         callback_port=values.get("callback_port") or 0,
+        media_host=values.get("media_host"),
+        media_cert=values.get("media_cert"),
+        media_key=values.get("media_key"),
     )
 
 
@@ -317,6 +388,40 @@ def _throttle(text: str, name: str):
         return Throttle.parse(text)
     except ValueError as exc:
         raise UsageError(f"{name}: {exc}") from None
+
+
+def _check_media_reach(base_url: str, values: Mapping[str, Any]) -> None:
+    """A loopback target, or one the user says reaches this machine (--media-host), is served by the
+    receivers directly; any other target needs both public URLs (a tunnel in front of them)."""
+    from urllib.parse import urlsplit
+
+    host = urlsplit(base_url).hostname or ""
+    if is_loopback(host) or values.get("media_host"):
+        return
+    if not (values.get("media_public_url") and values.get("callback_public_url")):
+        raise UsageError(f"--media against {host} needs --media-host (an address of this machine that {host} "
+                         "can reach), or --media-public-url and --callback-public-url (a tunnel to this machine's "
+                         "receivers)")
+
+
+def _check_media_cert(values: Mapping[str, Any]) -> None:
+    cert, key = values.get("media_cert"), values.get("media_key")
+    if not cert and not key:
+        return
+    if not (cert and key):
+        raise UsageError("--media-cert and --media-key go together (a certificate and its private key)")
+    if values.get("media_public_url"):
+        raise UsageError("--media-cert serves wss on this machine; with --media-public-url your TLS terminator "
+                         "holds the certificate: give one or the other")
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        raise UsageError(f"--media-cert/--media-key: not a PEM certificate with its private key "
+                         f"({exc.reason or exc})") from None
+    except OSError as exc:
+        raise UsageError(f"--media-cert/--media-key: cannot be read: {exc.strerror or exc}") from None
 
 
 EMULATE_OPTIONS: tuple[Option, ...] = (

@@ -124,13 +124,36 @@ def _state(config: pytest.Config, target: str | None = None) -> RunState:
 
 def _start_receivers(state: RunState):
     s = state.settings
-    if not s.media or s.dry_run:
+    if not s.media:
         return None
+    from pathlib import Path
+
     from conformance.media.receivers import Receivers
 
-    return state.closer.enter_context(Receivers(media_public_url=s.media_public_url,
-                                                callback_public_url=s.callback_public_url,
-                                                media_port=s.media_port, callback_port=s.callback_port))
+    tls_dir = Path(s.report_dir) / "media-tls"
+    if s.dry_run:  # nothing is sent, but the CA is made, so a vendor's server can trust it before the first run
+        if not (s.media_public_url or s.media_cert or s.uses_emulator):
+            from conformance.common.tls import load_or_make_ca
+
+            load_or_make_ca(tls_dir)
+            print(trust_line(str((tls_dir / "ca.pem").resolve())), flush=True)
+        return None
+    receivers = state.closer.enter_context(Receivers(
+        media_public_url=s.media_public_url, callback_public_url=s.callback_public_url,
+        media_port=s.media_port, callback_port=s.callback_port, host=s.media_host or "127.0.0.1",
+        tls_dir=tls_dir, cert_file=s.media_cert, key_file=s.media_key))
+    if not s.uses_emulator:
+        print(f"conformance: media: streams to {receivers.media_url('...')}, callbacks to "
+              f"{receivers.callback_url('...')}", flush=True)
+        if receivers.ca_file:
+            print(trust_line(receivers.ca_file), flush=True)
+    return receivers
+
+
+def trust_line(ca_file: str) -> str:
+    return (f"conformance: media: the wss receiver's CA is {ca_file}; a server that checks certificates trusts it "
+            f"with SSL_CERT_FILE={ca_file} (OpenSSL, Python), REQUESTS_CA_BUNDLE (requests), NODE_EXTRA_CA_CERTS "
+            "(Node) or its own CA option")
 
 
 def _start_target(state: RunState, receivers) -> Target:
@@ -140,9 +163,10 @@ def _start_target(state: RunState, receivers) -> Target:
 
         media = None
         if receivers is not None:
-            from conformance.emulator.player import MediaSettings
+            from conformance.emulator.player import LOOPBACK_HOSTS, MediaSettings
 
-            media = MediaSettings(ca_file=receivers.ca_file)
+            media = MediaSettings(ca_file=receivers.ca_file, verify_tls=receivers.ca_file is not None,
+                                  allowed_hosts=LOOPBACK_HOSTS | {receivers.host})
         return emulator_target(state.closer.enter_context(running_emulator(app=EmulatorApp(media=media))))
     return Target(s.base_url, s.project_id, s.api_token, s.account_sid, s.conference_sids,
                   s.ca_file or True, is_emulator=False)
@@ -243,7 +267,12 @@ def conformance(request: pytest.FixtureRequest, conformance_target_name: str | N
     """The run: target started or reached, preflight passed; `explore(strategy)` sends examples."""
     state = _state(request.config, conformance_target_name)
     if state.explorer is None:
-        receivers = _start_receivers(state)
+        receivers, cannot = None, None
+        try:
+            receivers = _start_receivers(state)
+        except OSError as exc:  # the media host is not this machine's, a --media-port is taken, ...
+            cannot = f"--media: the receivers could not start on {state.settings.media_host or '127.0.0.1'}: " \
+                     f"{exc.strerror or exc}"
         state.target = _start_target(state, receivers)
         s = state.settings
         state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header,
@@ -252,6 +281,8 @@ def conformance(request: pytest.FixtureRequest, conformance_target_name: str | N
         state.runner = Runner(state.target, state.results, seed=state.seed, governor=governor, dry_run=s.dry_run)
         state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed, media=s.media)
         state.explorer.receivers = receivers
+        if cannot:
+            _unusable(state, cannot)
         state.explorer.quick = s.quick
         state.results.dry_run = s.dry_run
         _announce_plan(state)

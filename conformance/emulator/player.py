@@ -50,6 +50,9 @@ DTMF_EVERY, MARK_EVERY = 10, 10  # chunks between interleaved dtmf / mark messag
 @dataclass(frozen=True)
 class MediaSettings:
     ca_file: str | None = None
+    verify_tls: bool = False
+    """Check the wss server's certificate (against `ca_file`, else the default trust store, which
+    SSL_CERT_FILE can name); off by default, as SignalWire documents `streamSslValidateCertificate`."""
     allowed_hosts: frozenset[str] = LOOPBACK_HOSTS
     max_seconds: float = 60.0
     dtmf: bool = False
@@ -155,7 +158,10 @@ class StreamPlayer:
         return extra
 
     def ssl_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=self.settings.ca_file)
+        context = ssl.create_default_context(cafile=self.settings.ca_file)
+        if not self.settings.verify_tls:
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        return context
 
     async def play(self) -> None:
         from websockets.asyncio.client import connect

@@ -13,12 +13,14 @@ import socket
 
 from conformance.checks import media as verify
 from conformance.contract import media as expected_media
-from conformance.media.receivers import Receivers
+from conformance.contract import rules
+from conformance.media.receivers import HandshakeTally, Receivers
 from conformance.records.exchange import Expectation
 from conformance.records.outcome import PASS, Failed
 from strategies import StreamRequest
 
 LISTEN_SECONDS = 0.6
+CONNECT_SECONDS = LISTEN_SECONDS + 5
 SETTLE_SECONDS = 8.0
 UNANSWERED_SECONDS = 30.0
 """How long a real deployment may take to give up on a Url nobody answers (a connect timeout)."""
@@ -73,9 +75,11 @@ def run_media(runner, receivers: Receivers) -> list:
         elif key == unanswered:
             runner.results.note(f"media-unreachable: the create of a stream to a Url nobody answers was refused "
                                 f"(HTTP {exchange.status}), which the rule allows")
+    if receivers.ca_file and not runner.target.is_emulator:
+        runner.results.note(f"media: the wss receiver's certificate came from the suite's CA {receivers.ca_file}")
     streaming = [(k, ex) for k, ex in created if k != unanswered]
     enough = 2 + LISTEN_SECONDS * 25  # connected, start, and 0.6 s of 20 ms chunks
-    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in streaming), timeout=LISTEN_SECONDS + 5)
+    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in streaming), timeout=CONNECT_SECONDS)
     for _, exchange in streaming:
         runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     settle = UNANSWERED_SECONDS if receivers.media_public_url else SETTLE_SECONDS
@@ -85,7 +89,10 @@ def run_media(runner, receivers: Receivers) -> list:
                                    receivers.sessions.get(key), receivers.callbacks.get(key, []),
                                    conference_sid=exchange.path_parameters.get("ConferenceSid"),
                                    unanswered=key == unanswered)
-        failures += runner.results.record(exchange, verify.evaluate(delivery), traffic=False)
+        outcomes = verify.evaluate(delivery)
+        if delivery.session is None and key != unanswered:
+            outcomes = _never_connected(runner, receivers, delivery, outcomes)
+        failures += runner.results.record(exchange, outcomes, traffic=False)
         for note in verify.observations(delivery):
             runner.results.note(note)
         if key != unanswered:
@@ -94,6 +101,56 @@ def run_media(runner, receivers: Receivers) -> list:
             runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     failures += _duplicate_name(runner, receivers)
     return failures
+
+
+def _never_connected(runner, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
+    """A stream that never reached the receiver: one line naming what was expected (the run's notes),
+    and every media rule failed with that reason, since none of them could be observed."""
+    bearer = "no Authorization header: no token sent"
+    if d.fields.get("AuthorizationBearerToken"):
+        bearer = "Authorization: Bearer <its AuthorizationBearerToken>"
+    expected = f"a WebSocket connection to {d.fields['Url']} ({receivers.tls_description()}; {bearer})"
+    seen = f"at the receiver: {handshake_summary(receivers.tls, serves_tls=receivers.serves_tls)}"
+    track = d.fields.get("Track") or expected_media.DEFAULT_TRACK
+    runner.results.note(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected to "
+                        f"{d.fields['Url']} ({receivers.tls_description()}; {bearer}) within "
+                        f"{CONNECT_SECONDS:.0f} s; {seen}")
+    judged = dict(outcomes)
+    judged["media-connects"] = Failed(expected, f"none within {CONNECT_SECONDS:.0f} s; {seen}")
+    for rule_id in verify.MEDIA_CHECKS:
+        if judged.get(rule_id) is None:
+            judged[rule_id] = Failed(rules.get(rule_id).title, f"not observed: the stream never connected ({seen})")
+    return list(judged.items())
+
+
+_TLS_REASONS = {
+    "TLSV1_ALERT_UNKNOWN_CA": "the target does not trust the certificate's CA",
+    "SSLV3_ALERT_BAD_CERTIFICATE": "the target rejected the certificate",
+    "SSLV3_ALERT_CERTIFICATE_UNKNOWN": "the target rejected the certificate",
+    "TLSV1_ALERT_ACCESS_DENIED": "the target rejected the certificate",
+    "HTTP_REQUEST": "the target spoke plain HTTP (ws://) to the wss:// port",
+    "WRONG_VERSION_NUMBER": "the target did not speak TLS",
+    "UNSUPPORTED_PROTOCOL": "no TLS version in common",
+    "NO_SHARED_CIPHER": "no TLS cipher in common",
+}
+
+
+def handshake_summary(tally: HandshakeTally, *, serves_tls: bool) -> str:
+    """What the receiver saw of TLS, in words: why a target may not have reached it."""
+    if not serves_tls:
+        return "no connection arrived from your TLS terminator"
+    if not tally.started:
+        return "no connection arrived"
+    parts = []
+    for reason in dict.fromkeys(tally.failures):
+        count = tally.failures.count(reason)
+        parts.append(f"{count} TLS handshake(s) failed, {_TLS_REASONS.get(reason, 'a TLS error')} ({reason})")
+    if tally.abandoned > 0:
+        parts.append(f"{tally.abandoned} TLS handshake(s) failed, closed unfinished by the target (as a client "
+                     "that does not trust the certificate does)")
+    if not parts:
+        return f"{tally.completed} TLS handshake(s) completed, but no WebSocket upgrade for this stream's path"
+    return "; ".join(parts)
 
 
 def _received(receivers: Receivers, key: str) -> int:

@@ -117,8 +117,8 @@ def _matrix(requirements: list[dict]) -> str:
         out.append(f'<tbody data-area="{escape(area)}"><tr><th colspan="7">{escape(area)}</th></tr>')
         for r in sorted(areas[area], key=lambda r: (_ORDER[r["status"]], r["id"])):
             out.append(f'<tr class="rule" data-rule="{escape(r["id"])}"><td><code>{escape(r["id"])}</code></td>'
-                       f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td><td>{r["passed"]}</td>'
-                       f'<td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
+                       f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td>'
+                       f'<td>{r["passed"]}</td><td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
         out.append("</tbody>")
     out.append("</table>")
     return "".join(out)

@@ -83,3 +83,10 @@ def test_pytest_pyargs_runs_the_same_cases(tmp_path):
     assert "4 passed" in proc.stdout  # the coverage set, the depth rounds, Schemathesis coverage and fuzzing
     assert "CONFORMANT: every MUST requirement held" in proc.stdout
     assert (tmp_path / "results.json").exists()
+
+
+def test_run_help_documents_the_exit_statuses():
+    from conformance.cli.main import build_parser
+
+    text = build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    assert "exit status:" in text and "\n  3    incomplete" in text and "--allow-partial" in text and "--quick" in text

@@ -107,14 +107,15 @@ def test_429_is_waited_out_retried_and_reported_not_a_finding(tmp_path):
     app = Throttling()
     with running_emulator(app=app) as server:
         started = time.monotonic()
-        proc, report = run_suite(["--base-url", server.base_url, *SMALL, "--max-requests", "40"],
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL, "--max-requests", "40", "--allow-partial"],
                                  suite_env(server), tmp_path)
         took = time.monotonic() - started
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert report["traffic"]["throttled"] >= 5
     assert took >= report["traffic"]["throttled"] * 1.0  # each Retry-After: 1 was honoured
     assert any("throttled" in note for note in report["notes"])
-    assert all(r["status"] in ("PASS", "SKIP") for r in report["requirements"])
+    # nothing judged failed; what the budget did not reach is said to be not run (not exercised in full)
+    assert all(r["status"] in ("PASS", "SKIP", "NOT RUN", "PARTIAL") for r in report["requirements"])
 
 
 def test_dropped_connections_are_retried_not_findings(tmp_path):

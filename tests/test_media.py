@@ -16,8 +16,9 @@ from conformance.common import codecs
 from conformance.contract import media as expected_media
 from conformance.contract import rules
 from conformance.contract.rules import MEDIA_RULE_IDS
-from conformance.emulator import EmulatorApp, running_emulator
+from conformance.emulator import EmulatorApp, EmulatorSettings, running_emulator
 from conformance.emulator.player import MediaSettings, StreamPlayer
+from conformance.emulator.settings import Throttle
 from conformance.media.receivers import Receivers
 from conformance.report.results import Results
 from conformance.run.media_probe import run_media
@@ -252,11 +253,11 @@ def _env():
     return {k: v for k, v in os.environ.items() if not k.startswith(("SIGNALWIRE_", "CONFORMANCE_"))}
 
 
-def probe(player=StreamPlayer, **options):
-    """The media probe, in-process, against an emulator with this player and these MediaSettings options;
-    the results and what the receivers recorded."""
+def probe(player=StreamPlayer, settings=None, **options):
+    """The media probe, in-process, against an emulator with this player, these `EmulatorSettings` and these
+    `MediaSettings` options; the results and what the receivers recorded."""
     with Receivers() as receivers:
-        app = EmulatorApp(media=MediaSettings(ca_file=receivers.ca_file, **options))
+        app = EmulatorApp(settings, media=MediaSettings(ca_file=receivers.ca_file, **options))
         app.player_class = player
         with running_emulator(app=app) as server:
             target = emulator_target(server)
@@ -318,6 +319,13 @@ def test_every_dialect_option_passes_and_speaks_as_documented(options):
         _assert_documented_dialect(session.messages)
     callbacks = [c for calls in receivers.callbacks.values() for c in calls]
     _assert_documented_callbacks(callbacks)
+
+
+def test_a_throttling_emulator_still_passes_media():
+    """429 with Retry-After (20429) beyond 10 requests a second: waited out by the governor, never a finding."""
+    results, _ = probe(settings=EmulatorSettings(throttle=Throttle(10, 1.0)))
+    assert _not_passing(results) == {} and results.exit_code() == 0
+    assert results.by_rule["media-connects"].passed == 16
 
 
 def _shape(value):

@@ -183,6 +183,14 @@ def _preflight(state: RunState) -> None:
     if exchange.status == 401:
         _unusable(state, f"the credentials were rejected (401) by {state.target.base_url}: check the project id "
                          "and API token")
+    if exchange.status == 429:
+        _unusable(state, f"{state.target.base_url} is throttling this project (429 Too Many Requests) even after "
+                         f"{runner.governor.throttle_retries} waits for Retry-After: run later, or slower with "
+                         "--rate 5/s")
+    if _not_in_progress(exchange):
+        _unusable(state, f"conference {state.target.conference_sid} is not in progress (SignalWire error 21220, "
+                         f"HTTP {exchange.status}): keep a call in it for the whole run (README, nightly recipe), or "
+                         "pass a live conference with --conference-sid")
     if exchange.status == 404:
         _unusable(state, f"conference {state.target.conference_sid} was not found (404) at "
                          f"{state.target.base_url}: check --conference-sid and --account-sid")
@@ -206,6 +214,24 @@ def _announce_plan(state: RunState) -> None:
     if unreachable:
         state.results.note(lines[-1].removeprefix("plan: ") if not state.settings.dry_run else
                            f"the budget cannot reach {len(unreachable)} rule(s)")
+
+
+NOT_IN_PROGRESS = 21220
+"""error-codes.mdx: "A stream cannot be started for a call or conference in the current state" (no status given)."""
+
+
+def _not_in_progress(exchange) -> bool:
+    """SignalWire's 21220, in whichever status and body shape it comes: `code` in the error schema, or the
+    code or its documented sentence in a 422's `errors` strings."""
+    body = exchange.json
+    if not isinstance(body, dict) or exchange.status < 400:
+        return False
+    if body.get("code") in (NOT_IN_PROGRESS, str(NOT_IN_PROGRESS)):
+        return True
+    errors = body.get("errors")
+    texts = [str(e.get("code", "")) + " " + str(e.get("message", "")) if isinstance(e, dict) else str(e)
+             for e in (errors if isinstance(errors, list) else [])]
+    return any(str(NOT_IN_PROGRESS) in t or "in the current state" in t for t in texts)
 
 
 def _waivers(settings: RunSettings) -> dict:

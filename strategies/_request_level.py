@@ -86,6 +86,8 @@ def auth_matrix_cases(kind: str, encoding=None) -> st.SearchStrategy[StreamReque
     if kind not in VARIANTS:
         raise ValueError(f"no credential variant {kind!r}; known: {', '.join(VARIANTS)}")
     variant = VARIANTS[kind]
+    if variant.judged_by == "auth-scheme-case" and encoding is None:
+        encoding = "form"  # a MUST: judged on the encoding a server must accept, not on JSON (a SHOULD)
     position = {"auth-near-miss": {"rule_ids": ("auth-near-miss",)},
                 "auth-scheme-case": {"accepted_by": "auth-scheme-case"}}.get(
         variant.judged_by, {"open_point": variant.judged_by})

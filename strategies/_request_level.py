@@ -78,6 +78,8 @@ def _case(rule_id: str, encoding) -> st.SearchStrategy[StreamRequest]:
 
 AUTH_MATRIX = tuple(VARIANTS)
 """Every kind of derived credentials: near misses (401), the scheme's letter case (200), odd spacing (open)."""
+AUTH_MATRIX_JUDGED_BY = {kind: variant.judged_by for kind, variant in VARIANTS.items()}
+"""Per kind, the rule (auth-near-miss, auth-scheme-case) or open point (auth-odd-spacing) it belongs to."""
 
 
 def auth_matrix_cases(kind: str, encoding=None) -> st.SearchStrategy[StreamRequest]:

@@ -17,6 +17,7 @@ from ._open import OPEN_POINT_IDS, has_unowned_host, open_point_of, open_stream_
 from ._request import NO_AUTH, Basic, StreamRequest
 from ._request_level import (
     AUTH_MATRIX,
+    AUTH_MATRIX_JUDGED_BY,
     REQUEST_LEVEL_RULE_IDS,
     auth_matrix_cases,
     foreign_account,
@@ -31,6 +32,7 @@ from ._valid import BOUNDARY_CLASS_IDS, boundary_stream_requests, stream_request
 
 __all__ = [
     "AUTH_MATRIX",
+    "AUTH_MATRIX_JUDGED_BY",
     "BODY_RULE_IDS",
     "BOUNDARY_CLASS_IDS",
     "NO_AUTH",

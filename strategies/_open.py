@@ -25,6 +25,7 @@ from ._valid import stream_requests
 from ._values import SAFE_TEXT, absolute_urls, hosts, ip_literals, iri_hosts, is_reserved_host
 
 _PARAM_KEY = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+_DNS_NAME = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 _TOKEN68 = re.compile(r"\A[A-Za-z0-9\-._~+/]+=*\Z")
 _ODD_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 LONG_TEXT = 256
@@ -49,10 +50,14 @@ def _scheme_case(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
     return base.with_fields({field: draw(absolute_urls(st.just(scheme)))})
 
 
-def _free_index(base: StreamRequest, draw: st.DrawFn) -> int:
+def _free_slot(base: StreamRequest, draw: st.DrawFn) -> tuple[StreamRequest, int]:
+    """An unused parameter index, freeing the last one when all 99 are taken."""
+    limit = contract.max_custom_parameters()
     used = {int(m.group(1)) for k in base.fields if (m := _PARAM_KEY.match(k))}
-    free = [i for i in range(1, contract.max_custom_parameters() + 1) if i not in used]
-    return draw(st.sampled_from(free) if free else st.nothing())  # all 99 taken: this draw is rejected
+    free = [i for i in range(1, limit + 1) if i not in used]
+    if free:
+        return base, draw(st.sampled_from(free))
+    return base.with_fields({f"Parameter{limit}.Name": None, f"Parameter{limit}.Value": None}), limit
 
 
 def _param_zero(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
@@ -60,15 +65,16 @@ def _param_zero(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
 
 
 def _half_pair(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
-    index, half = _free_index(base, draw), draw(st.sampled_from(["Name", "Value"]))
+    (base, index), half = _free_slot(base, draw), draw(st.sampled_from(["Name", "Value"]))
     return base.with_fields({f"Parameter{index}.{half}": "half"})
 
 
 def _duplicate_name(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
-    first = _free_index(base, draw)
-    second = _free_index(base.with_fields({f"Parameter{first}.Name": "x"}), draw)
-    return base.with_fields({f"Parameter{first}.Name": "same", f"Parameter{first}.Value": "1",
-                             f"Parameter{second}.Name": "same", f"Parameter{second}.Value": "2"})
+    base, first = _free_slot(base, draw)
+    base = base.with_fields({f"Parameter{first}.Name": "same", f"Parameter{first}.Value": "1"})
+    others = [i for i in range(1, first) if f"Parameter{i}.Name" not in base.fields]
+    second = draw(st.sampled_from(others)) if others else (1 if first != 1 else 2)  # all taken: reuse one
+    return base.with_fields({f"Parameter{second}.Name": "same", f"Parameter{second}.Value": "2"})
 
 
 def _unknown_field(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
@@ -84,8 +90,8 @@ def _text_point(texts: st.SearchStrategy[str], fields=("Name", "Parameter.Name",
             return base.with_fields({"Name": text}) if text else replace(base, fields={**base.fields, "Name": ""})
         if field == "Bearer":
             return replace(base, fields={**base.fields, "AuthorizationBearerToken": text})
-        index = _free_index(base, draw)
-        pair = {"Parameter.Name": (text, "v"), "Parameter.Value": ("k", text)}[field]
+        base, index = _free_slot(base, draw)
+        pair = {"Parameter.Name": (text, "v"), "Parameter.Value": (f"k{index}", text)}[field]
         return replace(base, fields={**base.fields, f"Parameter{index}.Name": pair[0],
                                      f"Parameter{index}.Value": pair[1]})
     return apply
@@ -96,9 +102,8 @@ _EDGE = st.builds(lambda space, text, where: {"lead": space + text, "trail": tex
                   st.sampled_from([" ", "\t", "  ", "\u00a0", "\u3000"]),
                   st.text(SAFE_TEXT, min_size=1, max_size=10).filter(lambda t: t.strip() == t),
                   st.sampled_from(["lead", "trail", "both"]))
-_CONTROL = st.builds(lambda a, c, b: a + c + b, st.sampled_from(["", "a"]),
-                     st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x1f", "\x7f", "\n", "\r\n", "\u200b",
-                                      "\ue000", "\u2028"]), st.sampled_from(["", "b"]))
+_CONTROL = st.sampled_from(["\x00", "\x01", "\x07", "\x1b", "\x1f", "\x7f", "\n", "\r\n", "\t", "\u200b", "\ue000",
+                            "\u2028"]).map(lambda c: f"a{c}b")  # inside: at an end it would be edge whitespace
 _LONG = st.builds(lambda ch, n: ch * n, st.sampled_from(["a", "é", "😀", "ab "]), st.integers(2000, 5000))
 _NOT_TOKEN68 = st.sampled_from(["bt with space", "bt\"quoted\"", "bt,comma", "bt_ü", "bt=mid=dle", "bt:colon",
                                 "bt@at", "=leading"])
@@ -153,7 +158,8 @@ def _url_open_point(field: str, value: str) -> str | None:
         host = parts.hostname or ""
     except ValueError:
         return None
-    if parts.scheme and parts.scheme != parts.scheme.lower():
+    scheme = value.split(":", 1)[0] if parts.scheme else ""  # urlsplit lower-cases the scheme
+    if scheme != scheme.lower():
         return "url-scheme-case"
     if parts.query or "?" in value:
         return "url-query"
@@ -228,8 +234,12 @@ def has_unowned_host(url: str) -> bool:
         return False
     try:
         address = ipaddress.ip_address(host)
-    except ValueError:
-        return not is_reserved_host(host)
+    except ValueError:  # a name: dialable only if it is one (whitespace or % in it: nothing to dial)
+        try:
+            host = host.encode("idna").decode("ascii")  # an IRI host is dialable once mapped
+        except UnicodeError:
+            return False
+        return bool(_DNS_NAME.fullmatch(host)) and not is_reserved_host(host)
     return not any(address in network for network in _DOCUMENTATION_NETWORKS)
 
 

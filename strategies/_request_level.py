@@ -78,6 +78,8 @@ def _case(rule_id: str, encoding) -> st.SearchStrategy[StreamRequest]:
 
 AUTH_MATRIX = tuple(VARIANTS)
 """Every kind of derived credentials: near misses (401), the scheme's letter case (200), odd spacing (open)."""
+AUTH_MATRIX_JUDGED_BY = {kind: variant.judged_by for kind, variant in VARIANTS.items()}
+"""Per kind, the rule (auth-near-miss, auth-scheme-case) or open point (auth-odd-spacing) it belongs to."""
 
 
 def auth_matrix_cases(kind: str, encoding=None) -> st.SearchStrategy[StreamRequest]:
@@ -86,6 +88,8 @@ def auth_matrix_cases(kind: str, encoding=None) -> st.SearchStrategy[StreamReque
     if kind not in VARIANTS:
         raise ValueError(f"no credential variant {kind!r}; known: {', '.join(VARIANTS)}")
     variant = VARIANTS[kind]
+    if variant.judged_by == "auth-scheme-case" and encoding is None:
+        encoding = "form"  # a MUST: judged on the encoding a server must accept, not on JSON (a SHOULD)
     position = {"auth-near-miss": {"rule_ids": ("auth-near-miss",)},
                 "auth-scheme-case": {"accepted_by": "auth-scheme-case"}}.get(
         variant.judged_by, {"open_point": variant.judged_by})

@@ -6,8 +6,14 @@ Each entry: the subclass, the rule the suite must name, and the exit status it m
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import time
+import unicodedata
 import uuid
+from email.utils import formatdate
+from urllib.parse import unquote_plus
 
 from conformance.emulator import EmulatorApp, HTTPError, ValidationFailed
 
@@ -221,6 +227,215 @@ class DuplicateNamesAllowed(EmulatorApp):
             name=fields.get("Name") or None)
 
 
+# --- the authentication matrix: each accepts one near miss of the real credentials ------------------
+def _credentials(header: bytes | None) -> tuple[str, str, str] | None:
+    """(scheme, user, token) of a Basic-looking header, or None."""
+    if not header:
+        return None
+    scheme, _, encoded = header.decode("latin-1").partition(" ")
+    try:
+        user, sep, token = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return (scheme, user, token) if sep else None
+
+
+class _LooseAuth(EmulatorApp):
+    """Accepts what `loose(user, token)` lets through, besides the right credentials: the defect."""
+
+    def loose(self, user: str, token: str) -> bool:
+        return False
+
+    def authenticate(self, header):
+        found = _credentials(header)
+        if found and found[0].lower() == "basic" and self.loose(found[1], found[2]):
+            return
+        super().authenticate(header)
+
+
+class TruncatedTokenAccepted(_LooseAuth):
+    """Compares only as many characters as were sent (a prefix match)."""
+
+    def loose(self, user, token):
+        return user == self.settings.project_id and len(token) > 8 and self.settings.api_token.startswith(token)
+
+
+class ExtendedTokenAccepted(_LooseAuth):
+    """Compares only as many characters as the real token has."""
+
+    def loose(self, user, token):
+        return user == self.settings.project_id and token.startswith(self.settings.api_token)
+
+
+class CaseInsensitiveToken(_LooseAuth):
+    def loose(self, user, token):
+        return user == self.settings.project_id and token.lower() == self.settings.api_token.lower()
+
+
+class LastCharacterIgnored(_LooseAuth):
+    def loose(self, user, token):
+        real = self.settings.api_token
+        return user == self.settings.project_id and len(token) == len(real) and token[:-1] == real[:-1]
+
+
+class EmptyTokenAccepted(_LooseAuth):
+    """Treats an empty password as 'no password configured'."""
+
+    def loose(self, user, token):
+        return user == self.settings.project_id and token == ""
+
+
+class TokenWithoutItsUser(_LooseAuth):
+    """Looks the token up on its own, whoever the user is."""
+
+    def loose(self, user, token):
+        return token == self.settings.api_token
+
+
+class UnknownProjectFailsOpen(_LooseAuth):
+    """A project id it does not know skips the token check (a cache miss that fails open)."""
+
+    def loose(self, user, token):
+        try:
+            uuid.UUID(user)
+        except ValueError:
+            return False
+        return user != self.settings.project_id
+
+
+class CaseSensitiveScheme(EmulatorApp):
+    """Takes only `Basic` exactly, against RFC 9110's case-insensitive scheme."""
+
+    def authenticate(self, header):
+        if header and not header.startswith(b"Basic"):
+            raise HTTPError(401, 20003, "Authentication Error - invalid username or token")
+        super().authenticate(header)
+
+
+# --- bodies checked to the full extent the request, the path and the document determine them --------
+class UriUnderAnotherAccount(EmulatorApp):
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "uri": body["uri"].replace(stream.account_sid, str(uuid.uuid4()))}
+
+
+class UriUnderAnotherRoot(EmulatorApp):
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "uri": f"/v1/Streams/{stream.sid}.json"}
+
+
+class ErrorStatusAlways400(EmulatorApp):
+    def error_body(self, status, code, message):
+        return {**super().error_body(status, code, message), "status": 400}
+
+
+class EmptyErrorMessage(EmulatorApp):
+    def error_body(self, status, code, message):
+        return {**super().error_body(status, code, message), "message": ""}
+
+
+class MoreInfoNotAUrl(EmulatorApp):
+    def error_body(self, status, code, message):
+        return {**super().error_body(status, code, message), "more_info": "see the documentation"}
+
+
+class BlankValidationMessages(EmulatorApp):
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise ValidationFailed([""] * len(exc.problems)) from None
+
+
+class EpochDate(EmulatorApp):
+    """An unset timestamp formatted as a date."""
+
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "date_updated": formatdate(0, usegmt=True)}
+
+
+class LocalTimeLabelledGmt(EmulatorApp):
+    """Formats local time (here UTC+3) and calls it GMT."""
+
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "date_updated": formatdate(time.time() + 3 * 3600, usegmt=True)}
+
+
+# --- text at its boundaries --------------------------------------------------------------------------------
+class _RewritesName(EmulatorApp):
+    def stored_name(self, name: str) -> str:
+        return name
+
+    def create(self, account_sid, conference_sid, fields):
+        name = fields.get("Name")
+        if isinstance(name, str):
+            fields = {**fields, "Name": self.stored_name(name)}
+        return super().create(account_sid, conference_sid, fields)
+
+
+class FormDecodedTwice(_RewritesName):
+    """Decodes form values once more after the parser did: `a+b` comes back as `a b`, `%41` as `A`."""
+
+    def stored_name(self, name):
+        return unquote_plus(name)
+
+
+class CollapsesInnerWhitespace(_RewritesName):
+    def stored_name(self, name):
+        return " ".join(name.split())
+
+
+class DropsNonBmp(_RewritesName):
+    """Stores text in a three-byte UTF-8 column: characters past U+FFFF are lost."""
+
+    def stored_name(self, name):
+        return "".join(ch for ch in name if ord(ch) <= 0xFFFF)
+
+
+class TrimsName(_RewritesName):
+    """Accepts a Name with whitespace at its ends (open), then answers with another name."""
+
+    def stored_name(self, name):
+        return name.strip()
+
+
+class _CrashesOn(EmulatorApp):
+    def crashes_on(self, fields: dict) -> bool:
+        return False
+
+    def validate(self, fields):
+        if self.crashes_on(fields):
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().validate(fields)
+
+
+def _texts(fields: dict):
+    return [v for v in fields.values() if isinstance(v, str)]
+
+
+class CrashesOnControlCharacters(_CrashesOn):
+    def crashes_on(self, fields):
+        return any(unicodedata.category(ch) == "Cc" for text in _texts(fields) for ch in text)
+
+
+class CrashesOnLongText(_CrashesOn):
+    def crashes_on(self, fields):
+        return any(len(text) > 1000 for text in _texts(fields))
+
+
+class CrashesOnIriHost(_CrashesOn):
+    def crashes_on(self, fields):
+        return any(not fields.get(k, "").isascii() for k in ("Url", "StatusCallback") if isinstance(fields.get(k), str))
+
+
+class CrashesOnHalfPair(_CrashesOn):
+    def crashes_on(self, fields):
+        names = {k[: -len(".Name")] for k in fields if k.startswith("Parameter") and k.endswith(".Name")}
+        values = {k[: -len(".Value")] for k in fields if k.startswith("Parameter") and k.endswith(".Value")}
+        return names != values
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -252,4 +467,31 @@ BROKEN = [
     (ErrorsWithoutMoreInfo, "response-schema", 1),
     (RejectsJson, "accept-valid-json", 0),
     (DuplicateNamesAllowed, "name-unique", 0),
+    # the authentication matrix
+    (TruncatedTokenAccepted, "auth-near-miss", 1),
+    (ExtendedTokenAccepted, "auth-near-miss", 1),
+    (CaseInsensitiveToken, "auth-near-miss", 1),
+    (LastCharacterIgnored, "auth-near-miss", 1),
+    (EmptyTokenAccepted, "auth-near-miss", 1),
+    (TokenWithoutItsUser, "auth-near-miss", 1),
+    (UnknownProjectFailsOpen, "auth-near-miss", 1),
+    (CaseSensitiveScheme, "auth-scheme-case", 1),
+    # every field of every body, to the extent the request, the path and the document determine it
+    (UriUnderAnotherAccount, "uri-stream-path", 1),
+    (UriUnderAnotherRoot, "uri-stream-path", 1),
+    (ErrorStatusAlways400, "error-status-matches", 1),
+    (EmptyErrorMessage, "error-fields-meaningful", 1),
+    (MoreInfoNotAUrl, "error-fields-meaningful", 1),
+    (BlankValidationMessages, "error-fields-meaningful", 1),
+    (EpochDate, "date-current", 1),
+    (LocalTimeLabelledGmt, "date-current", 1),
+    # text at its boundaries, and open points still sent (a crash there is found)
+    (FormDecodedTwice, "echo-name", 1),
+    (CollapsesInnerWhitespace, "echo-name", 1),
+    (DropsNonBmp, "echo-name", 1),
+    (TrimsName, "echo-name", 1),
+    (CrashesOnControlCharacters, "no-server-error", 1),
+    (CrashesOnLongText, "no-server-error", 1),
+    (CrashesOnIriHost, "no-server-error", 1),
+    (CrashesOnHalfPair, "no-server-error", 1),
 ]

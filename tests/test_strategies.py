@@ -56,7 +56,7 @@ def test_every_rule_is_reachable_or_checked_on_responses():
     assert breakable == set(BODY_RULE_IDS) | set(REQUEST_LEVEL_RULE_IDS)
     from conformance.checks.media import MEDIA_CHECKS
 
-    checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | {"accept-valid-form", "accept-valid-json",
+    checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | {"accept-valid-form", "accept-valid-json", "auth-scheme-case",
                                                         "schema-negative-rejected", "name-unique",
                                                         "name-unique-concurrent", "media-duplicate-name"}
     assert set(rules.RULES) - breakable <= checked

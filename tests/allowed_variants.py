@@ -1,0 +1,367 @@
+"""Allowed variants: the emulator answering differently where the contract lets it. The mirror of
+`broken_servers.py`: the suite must pass every one of these (exit 0, no FAIL).
+
+One per row of ARCHITECTURE.md's decision table that admits more than one answer, one (or two: both
+answers) per open point of the registry, one per SHOULD-level deviation (WARN, exit 0), and the
+behaviour the document leaves free, found reading it and RFCs 3986, 5322, 7617 and 9110 as a
+vendor's engineer would. Each entry: the subclass, and the rules that must show WARN (none: all PASS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+import unicodedata
+from urllib.parse import urlsplit
+
+from conformance.emulator import API_ROOT, EmulatorApp, HTTPError, ValidationFailed
+
+from .broken_servers import DuplicateNamesAllowed, RejectsJson
+
+_PARAM = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+_DOCUMENTED = {"Name", "Track", "StatusCallbackMethod", "StatusCallback", "Url", "StreamCodec", "StreamRealTime",
+               "AuthorizationBearerToken"}
+_TEXT_FIELDS = ("Name", "AuthorizationBearerToken")
+
+
+class _Rejects(EmulatorApp):
+    """Rejects, with a 422, what `problem(fields)` names: a stricter server where the contract is open."""
+
+    def problem(self, fields: dict) -> str | None:
+        return None
+
+    def validate(self, fields):
+        problem = self.problem(fields)
+        if problem:
+            raise ValidationFailed([problem])
+        super().validate(fields)
+
+
+def _texts(fields: dict) -> list[str]:
+    return [v for k, v in fields.items() if isinstance(v, str) and (k in _TEXT_FIELDS or _PARAM.match(k))]
+
+
+def _urls(fields: dict) -> list[str]:
+    return [fields[k] for k in ("Url", "StatusCallback") if isinstance(fields.get(k), str)]
+
+
+def _stamp(fmt: str) -> str:
+    return time.strftime(fmt, time.gmtime())
+
+
+# --- rows of the decision table that admit more than one answer ------------------------------------
+class Validation400(EmulatorApp):
+    """400 with the error schema instead of 422 for every validation problem."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise HTTPError(400, 21602, "; ".join(exc.problems)) from None
+
+
+class ForeignAccount404(EmulatorApp):
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(404, 20404, "The requested resource was not found")
+
+
+class StatusInProgress(EmulatorApp):
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "status": "in-progress"}
+
+
+class UriWithoutJsonSuffix(EmulatorApp):
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "uri": body["uri"].removesuffix(".json")}
+
+
+class UriTwilioRoot(EmulatorApp):
+    """The stream's path under the shorter root Twilio's API uses (/2010-04-01)."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "uri": body["uri"].replace(API_ROOT, "/2010-04-01", 1)}
+
+
+class UriAbsolute(EmulatorApp):
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "uri": "https://vendor.example" + body["uri"]}
+
+
+class DatePlusZero(EmulatorApp):
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "date_updated": _stamp("%a, %d %b %Y %H:%M:%S +0000")}
+
+
+class DateWithoutWeekday(EmulatorApp):
+    """RFC 5322 section 3.3: `[ day-of-week "," ]` is optional."""
+
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "date_updated": _stamp("%d %b %Y %H:%M:%S GMT")}
+
+
+class DateOneDigitDayUT(EmulatorApp):
+    """RFC 5322: a day of one digit, and the obsolete zone `UT` (section 4.3), both still dates in GMT."""
+
+    def stream_body(self, stream):
+        now = time.gmtime()
+        return {**super().stream_body(stream), "date_updated": f"{now.tm_mday} " + time.strftime("%b %Y %H:%M:%S UT",
+                                                                                                   now)}
+
+
+class ExtraFieldsIn200(EmulatorApp):
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "api_version": "2010-04-01", "date_created": None,
+                "subresource_uris": {}, "track": "both_tracks"}
+
+
+class EmptyNameAsEmptyString(EmulatorApp):
+    """An empty Name answered as "" rather than null (both say: no name)."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "name": "" if body["name"] is None and stream.fields.get("Name") == "" else body["name"]}
+
+
+# --- behaviour the document does not constrain ---------------------------------------------------------
+class _Headers(EmulatorApp):
+    content_type = b"application/json"
+    extra: tuple = ()
+
+    async def respond(self, send, status, body, headers):
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", self.content_type), *self.extra, *headers]})
+        await send({"type": "http.response.body", "body": payload})
+
+
+class CharsetParameter(_Headers):
+    content_type = b"application/json; charset=utf-8"
+
+
+class ConnectionClose(_Headers):
+    extra = ((b"connection", b"close"),)
+
+
+class WwwAuthenticateOn401(EmulatorApp):
+    """RFC 9110 section 11.6.1: a 401 carries a challenge."""
+
+    def authenticate(self, header):
+        try:
+            super().authenticate(header)
+        except HTTPError as exc:
+            raise HTTPError(401, exc.code, exc.message, [(b"www-authenticate", b'Basic realm="SignalWire"')]) from None
+
+
+class SlowServer(EmulatorApp):
+    async def handle(self, scope, receive):
+        await asyncio.sleep(0.01)
+        return await super().handle(scope, receive)
+
+
+class FirstProblemOnly(EmulatorApp):
+    """Reports only the first problem (open point problem-order)."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.problems[:1]) from None
+
+
+# --- open points, the other answer ------------------------------------------------------------------------
+class RejectsUnknownFields(_Rejects):
+    def problem(self, fields):
+        unknown = [k for k in fields if k not in _DOCUMENTED and not _PARAM.match(k)]
+        return f"unknown field {unknown[0]}" if unknown else None
+
+
+class RejectsHalfPairs(_Rejects):
+    def problem(self, fields):
+        halves: dict[str, set] = {}
+        for key in fields:
+            if m := _PARAM.match(key):
+                halves.setdefault(m.group(1), set()).add(m.group(2))
+        return "every ParameterN.Name needs its ParameterN.Value" if any(len(h) == 1 for h in halves.values()) else None
+
+
+class RejectsDuplicateParameterNames(_Rejects):
+    def problem(self, fields):
+        names = [v for k, v in fields.items() if k.endswith(".Name") and _PARAM.match(k)]
+        return "custom parameter names must be distinct" if len(names) != len(set(names)) else None
+
+
+class AcceptsParameterZero(EmulatorApp):
+    def validate(self, fields):
+        super().validate({k: v for k, v in fields.items() if not k.startswith("Parameter0.")})
+
+
+class RejectsIri(_Rejects):
+    """An RFC 3986 reading of `format: uri`: a host in Unicode is not a URI."""
+
+    def problem(self, fields):
+        return "Url must be a URI (RFC 3986); write the host in its ASCII form" if any(
+            not u.isascii() for u in _urls(fields)) else None
+
+
+class RejectsQueryStrings(_Rejects):
+    """SignalWire: "The url does not support query string parameters"."""
+
+    def problem(self, fields):
+        return "URLs must not have a query string" if any("?" in u for u in _urls(fields)) else None
+
+
+class RefusesIpAndLocalhost(_Rejects):
+    """SSRF protection: dials only DNS names."""
+
+    def problem(self, fields):
+        for url in _urls(fields):
+            try:
+                host = urlsplit(url).hostname or ""
+            except ValueError:
+                continue
+            if host == "localhost" or re.fullmatch(r"[0-9.]+", host) or ":" in host:
+                return f"refusing to dial {host}"
+        return None
+
+
+class RejectsFragments(_Rejects):
+    """RFC 6455 section 3: no fragment in a WebSocket URI."""
+
+    def problem(self, fields):
+        url = fields.get("Url")
+        return "a WebSocket URL has no fragment" if isinstance(url, str) and "#" in url else None
+
+
+class AcceptsUppercaseScheme(EmulatorApp):
+    """RFC 3986 section 3.1: schemes are case-insensitive."""
+
+    def validate(self, fields):
+        lowered = {}
+        for key in ("Url", "StatusCallback"):
+            value = fields.get(key)
+            if isinstance(value, str) and "://" in value:
+                scheme, rest = value.split("://", 1)
+                lowered[key] = scheme.lower() + "://" + rest
+        super().validate({**fields, **lowered})
+
+
+class RejectsEmptyText(_Rejects):
+    def problem(self, fields):
+        empty = [k for k, v in fields.items() if v == "" and (k in _TEXT_FIELDS or k.endswith(".Name"))]
+        return f"{empty[0]} must not be empty" if empty else None
+
+
+class RejectsEdgeWhitespace(_Rejects):
+    def problem(self, fields):
+        return "text must not start or end with whitespace" if any(t != t.strip() for t in _texts(fields)) else None
+
+
+class RejectsControlCharacters(_Rejects):
+    def problem(self, fields):
+        odd = {"Cc", "Cf", "Co", "Cn", "Zl", "Zp"}
+        return "text must not contain control characters" if any(
+            unicodedata.category(ch) in odd for t in _texts(fields) for ch in t) else None
+
+
+class RejectsLongText(EmulatorApp):
+    """Caps text at 256 characters, with a 400 and the error schema."""
+
+    def validate(self, fields):
+        if any(len(t) > 256 for t in _texts(fields)):
+            raise HTTPError(400, 21617, "text fields are limited to 256 characters")
+        super().validate(fields)
+
+
+class RejectsNonToken68Bearer(_Rejects):
+    def problem(self, fields):
+        token = fields.get("AuthorizationBearerToken")
+        if isinstance(token, str) and token and not re.fullmatch(r"[A-Za-z0-9\-._~+/]+=*", token):
+            return "AuthorizationBearerToken must be a b64token (RFC 6750)"
+        return None
+
+
+class StrictSingleSpaceAuth(EmulatorApp):
+    """Go's net/http reading: exactly `Basic ` (any case) and the base64, nothing else."""
+
+    def authenticate(self, header):
+        if header and re.match(rb"(?i)basic\s\s", header):
+            raise HTTPError(401, 20003, "Authentication Error - invalid username or token")
+        super().authenticate(header)
+
+
+# --- SHOULD-level deviations: WARN, exit 0 -------------------------------------------------------------
+class CaseInsensitiveEnums(EmulatorApp):
+    """Twilio's lineage: enum values folded to their documented spelling."""
+
+    def validate(self, fields):
+        from conformance.contract import document
+
+        folded = {}
+        for field in document.ENUM_FIELDS:
+            value = fields.get(field)
+            if isinstance(value, str):
+                match = [m for m in document.enum_values(field) if m.casefold() == value.casefold()]
+                folded[field] = match[0] if match else value
+        super().validate({**fields, **folded})
+
+
+class OtherAuthErrorCode(EmulatorApp):
+    def error_body(self, status, code, message):
+        return super().error_body(status, 20005 if status == 401 else code, message)
+
+
+class OtherNotFoundErrorCode(EmulatorApp):
+    def error_body(self, status, code, message):
+        return super().error_body(status, 20001 if status == 404 else code, message)
+
+
+class NewStreamStopped(EmulatorApp):
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "status": "stopped"}
+
+
+ALLOWED = [
+    (Validation400, ()),
+    (ForeignAccount404, ()),
+    (StatusInProgress, ()),
+    (UriWithoutJsonSuffix, ()),
+    (UriTwilioRoot, ()),
+    (UriAbsolute, ()),
+    (DatePlusZero, ()),
+    (DateWithoutWeekday, ()),
+    (DateOneDigitDayUT, ()),
+    (ExtraFieldsIn200, ()),
+    (EmptyNameAsEmptyString, ()),
+    (CharsetParameter, ()),
+    (ConnectionClose, ()),
+    (WwwAuthenticateOn401, ()),
+    (SlowServer, ()),
+    (FirstProblemOnly, ()),
+    (RejectsUnknownFields, ()),
+    (RejectsHalfPairs, ()),
+    (RejectsDuplicateParameterNames, ()),
+    (AcceptsParameterZero, ()),
+    (RejectsIri, ()),
+    (RejectsQueryStrings, ()),
+    (RefusesIpAndLocalhost, ()),
+    (RejectsFragments, ()),
+    (AcceptsUppercaseScheme, ()),
+    (RejectsEmptyText, ()),
+    (RejectsEdgeWhitespace, ()),
+    (RejectsControlCharacters, ()),
+    (RejectsLongText, ()),
+    (RejectsNonToken68Bearer, ()),
+    (StrictSingleSpaceAuth, ()),
+    (CaseInsensitiveEnums, ("track-case", "codec-case", "callback-method-case")),
+    (DuplicateNamesAllowed, ("name-unique", "name-unique-concurrent")),
+    (RejectsJson, ("accept-valid-json",)),
+    (OtherAuthErrorCode, ("auth-error-code",)),
+    (OtherNotFoundErrorCode, ("not-found-error-code",)),
+    (NewStreamStopped, ("status-new",)),
+]

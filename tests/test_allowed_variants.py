@@ -1,0 +1,44 @@
+"""The suite's other direction: servers the contract permits must pass (exit 0, no FAIL), SHOULD
+deviations showing as WARN. Each variant is in `allowed_variants.py`, the mirror of the broken servers."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.emulator import running_emulator
+
+from .allowed_variants import ALLOWED
+from .conftest import run_suite, statuses, suite_env
+
+SMALL_BUDGET = ["--max-examples", "6", "--seed", "1"]
+
+
+@pytest.mark.parametrize(("app_class", "warned"), ALLOWED, ids=[c.__name__ for c, _ in ALLOWED])
+def test_allowed_variant_passes(tmp_path, app_class, warned):
+    with running_emulator(app=app_class()) as server:
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env(server), tmp_path)
+    found = statuses(report)
+    failed = {rule: status for rule, status in found.items() if status == "FAIL"}
+    assert not failed, (failed, proc.stdout[-3000:])
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert {rule for rule, status in found.items() if status == "WARN"} == set(warned), found
+
+
+OTHER_ANSWER = {
+    # open point -> the variant that answers it the other way from the emulator
+    "unknown-fields": "RejectsUnknownFields", "custom-param-half-pair": "RejectsHalfPairs",
+    "custom-param-zero": "AcceptsParameterZero", "custom-param-duplicate-name": "RejectsDuplicateParameterNames",
+    "url-iri-host": "RejectsIri", "url-query": "RejectsQueryStrings", "url-ip-literal": "RefusesIpAndLocalhost",
+    "url-localhost": "RefusesIpAndLocalhost", "url-fragment": "RejectsFragments",
+    "url-scheme-case": "AcceptsUppercaseScheme", "auth-odd-spacing": "StrictSingleSpaceAuth",
+    "text-empty": "RejectsEmptyText", "text-edge-whitespace": "RejectsEdgeWhitespace",
+    "text-control-chars": "RejectsControlCharacters", "text-very-long": "RejectsLongText",
+    "bearer-not-token68": "RejectsNonToken68Bearer", "problem-order": "FirstProblemOnly",
+}
+
+
+def test_every_open_point_has_a_variant_answering_otherwise():
+    from conformance.contract import rules
+
+    assert set(OTHER_ANSWER) == set(rules.OPEN_POINTS)
+    assert set(OTHER_ANSWER.values()) <= {c.__name__ for c, _ in ALLOWED}

@@ -15,6 +15,7 @@ from conformance.emulator import running_emulator
 from conformance.report.results import EXIT_INCOMPLETE, Results
 from conformance.run import planner
 from conformance.run.runner import Runner
+from strategies._open import LONG_TEXT
 
 from .conftest import run_suite, statuses, suite_env
 
@@ -56,7 +57,7 @@ def test_coverage_set_sends_every_enum_value_boundary_and_both_encodings(runner)
     assert any(k >= {f"Parameter{i}.Name" for i in range(1, limit + 1)} for k in keys)
     assert any(f"Parameter{limit + 1}.Name" in k for k in keys)
     values = [v for r in sent for v in r.fields.values() if isinstance(v, str)]
-    assert "" in values and max(map(len, values)) >= planner.LONG_TEXT
+    assert "" in values and max(map(len, values)) >= LONG_TEXT  # the open points text-empty, text-very-long
     assert {r.encoding for r in sent if r.is_valid} == {"form", "json"}
     assert {s.kind for s in plan.coverage} >= {"request", "schemathesis", "probe"}
 
@@ -64,14 +65,14 @@ def test_coverage_set_sends_every_enum_value_boundary_and_both_encodings(runner)
 def test_plan_is_deterministic_from_the_seed(runner):
     one, two, other = (planner.build(runner, seed=s, rounds=2) for s in (11, 11, 12))
     assert _fingerprint(one) == _fingerprint(two)
-    depth = [[(n, r, q.body_bytes(), repr(q)) for n, r, q, _ in p.depth()] for p in (one, two, other)]
+    depth = [[(n, r, q.body_bytes(), repr(q)) for n, r, q in p.depth()] for p in (one, two, other)]
     assert depth[0] == depth[1]
     assert depth[0] != depth[2]
 
 
 def test_depth_goes_breadth_first_round_robin(runner):
     plan = planner.build(runner, seed=3, rounds=3)
-    order = [(name, round_no) for name, round_no, _, _ in plan.depth()]
+    order = [(name, round_no) for name, round_no, _ in plan.depth()]
     rounds = [r for _, r in order]
     assert rounds == sorted(rounds)  # no stream gets a second example before every stream had its first
     first = [n for n, r in order if r == 1]
@@ -93,17 +94,15 @@ def test_new_rules_and_open_points_join_the_plan_from_the_registry(runner, monke
         return real(rule, encoding)
 
     monkeypatch.setattr(strategies, "invalid_stream_requests", invalid)
-    point = type("OpenPoint", (), {"id": "query-string-url", "basis": "RFC 3986"})()
-    monkeypatch.setattr(rules, "OPEN_POINTS", {point.id: point}, raising=False)
-    monkeypatch.setattr(strategies, "open_point_requests", lambda point_id: st.just(
-        strategies.StreamRequest(fields={"Url": "wss://media.example.com/s?x=1"}, reason="a query string")),
-        raising=False)
+    monkeypatch.setattr(strategies, "OPEN_POINT_IDS", ("query-string-url",))
+    monkeypatch.setattr(strategies, "open_stream_requests", lambda point_id: st.just(strategies.StreamRequest(
+        fields={"Url": "wss://media.example/s?x=1"}, reason="a query string", open_point=point_id)))
     plan = planner.build(runner, seed=1, rounds=1)
     names = [s.name for s in plan.coverage]
     assert f"rule {new_rule.id}" in names and "open point query-string-url" in names
     assert f"rule:{new_rule.id}" in plan.streams and "open:query-string-url" in plan.streams
     step = next(s for s in plan.coverage if s.open_point == "query-string-url")
-    assert step.expectation.kind == "open" and step.offers == planner.UNIVERSAL
+    assert step.request.open_point == "query-string-url" and step.offers == planner.UNIVERSAL
 
 
 def test_budget_of_80_is_a_complete_verdict(tmp_path):

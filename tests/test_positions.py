@@ -247,7 +247,7 @@ def test_open_points_are_reported_as_information(tmp_path):
                                  suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
     touched = {p["id"]: p["statuses"] for p in report["open_points"]}
-    assert touched["url-query"] == {"422": 2}, touched
+    assert set(touched["url-query"]) == {"422"}, touched  # every query-string request, and only 422s
     assert "open points touched (either answer conforms; information, not failures):" in proc.stdout
     assert "url-query" in proc.stdout.split("open points touched")[1]
     html = (tmp_path / "report.html").read_text()

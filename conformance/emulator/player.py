@@ -168,7 +168,10 @@ class StreamPlayer:
 
         url = self.stream.fields["Url"]
         if not self.allowed(url):
+            # never dialled, so to the stream it is a Url nobody answers: a real deployment reports that
+            # as a stream-error (the callback itself still goes to allowed hosts only)
             log.info("stream %s: not dialling %s (not an allowed host)", self.stream.sid, url)
+            await self.callback("stream-error", error="connection_refused")
             return
         try:
             ws = await connect(url, additional_headers=self.headers(), ssl=self.ssl_context(), open_timeout=5,

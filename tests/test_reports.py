@@ -109,6 +109,10 @@ def test_html_renders_in_headless_chromium(broken_run):
     assert "FAIL" in "".join(failed_row.itertext())
     assert tree.find(".//div[@id='fail-url-scheme-wss']") is not None
     assert len(tree.findall(".//svg")) >= 2
+    cells = tree.findall(".//div[@id='coverage-matrix']//div[@data-rule]")  # the coverage matrix, as rendered
+    assert len(cells) == len(report["requirements"])
+    assert "FAIL" in tree.find(".//div[@id='coverage-matrix']//div[@data-rule='url-scheme-wss']").get("class")
+    assert tree.find(".//table[@id='coverage-values']") is not None
 
 
 def test_replay_resends_the_failing_request(broken_run):

@@ -99,7 +99,7 @@ def open_expectation(point_id: str, request: StreamRequest) -> Expectation:
 @dataclass(frozen=True)
 class Step:
     """One thing the run does. `cost`: the most requests it may send; `offers`: the rules its
-    answers are judged by; `covers`: what else it stands for in the coverage matrix."""
+    answers are judged by; `gates`: the rules that count as exercised in full only once it was sent."""
 
     name: str
     kind: str

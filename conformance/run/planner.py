@@ -195,8 +195,13 @@ def _rule_strategy(rule: rules.Rule, encoding=None) -> st.SearchStrategy[StreamR
     for maker in (strategies.invalid_stream_requests, strategies.request_level_cases):
         try:
             return maker(rule.id, encoding)
-        except ValueError:
+        except ValueError:  # not this family's rule
             continue
+        except TypeError:  # a family that takes no encoding
+            try:
+                return maker(rule.id)
+            except ValueError:
+                continue
     return None
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import strategies as st
 from lxml import etree
@@ -19,6 +21,7 @@ from strategies._open import LONG_TEXT
 
 from .conftest import run_suite, statuses, suite_env
 
+SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "schemas" / "results.schema.json"
 REST_MUST = {r.id for r in rules.RULES.values() if r.level is rules.Level.MUST and r.id not in rules.MEDIA_RULE_IDS}
 
 
@@ -133,6 +136,8 @@ def test_budget_of_20_is_not_a_pass_and_says_what_it_did_not_run(tmp_path):
     assert "PASS" not in {statuses(report)[r] for r in not_run}
     media = {statuses(report)[r] for r in rules.MEDIA_RULE_IDS}
     assert media == {"SKIP"} and not set(rules.MEDIA_RULE_IDS) & set(not_run)  # not expected without --media
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)  # NOT RUN and PARTIAL are in the published schema
     html = etree.HTML((tmp_path / "report.html").read_text())
     assert "incomplete" in html.find(".//div[@id='verdict']").get("class")
     assert html.find(".//p[@id='not-run']") is not None

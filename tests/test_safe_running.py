@@ -20,7 +20,7 @@ from conformance.run.governor import Governor, Rate, retry_after_seconds
 from .broken_servers import AcceptsWs
 from .conftest import run_suite, suite_env
 
-SMALL = ["--max-examples", "4", "--seed", "5"]
+SMALL = ["--seed", "5"]  # run_suite makes it --quick unless a test asks for a budget
 
 
 class Counting(EmulatorApp):
@@ -148,7 +148,7 @@ def test_target_gone_mid_run_is_exit_2_with_one_line(tmp_path):
 
 def test_slow_target_is_not_a_failure(tmp_path):
     with running_emulator(app=Slow()) as server:
-        proc, report = run_suite(["--base-url", server.base_url, "--max-examples", "2"], suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url], suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:]
 
 

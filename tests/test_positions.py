@@ -115,7 +115,7 @@ def test_boundary_requests_are_valid_and_keep_their_text():
         request = _first(boundary_stream_requests(class_id))
         assert request.is_valid and open_point_of(request.fields) is None, (class_id, request.fields)
     request = _first(boundary_stream_requests("text-form-specials"))
-    assert request.fields["Name"] == "a+b" and b"Name=a%2Bb" in request.to_form()
+    assert request.fields["Name"] == "a+b %41 100%" and b"Name=a%2Bb+%2541+100%25" in request.to_form()
 
 
 def test_name_prefix_keeps_the_boundary_a_test_chose():

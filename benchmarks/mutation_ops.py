@@ -182,6 +182,8 @@ class _Walker(ast.NodeTransformer):
         return False
 
     def _record(self, node: ast.AST, operator: str, replacement: ast.AST) -> None:
+        if operator == "condition-negated":  # the statement is long; the condition says it all
+            node, replacement = node.test, replacement.test
         before, after = _short(node), _short(replacement)
         scope = ".".join(self.scope) or "<module>"
         nth = sum(1 for m in self.found if (m.scope, m.operator, m.before, m.after) == (scope, operator, before, after))

@@ -161,6 +161,10 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            switch=True, default=False),
     Option("dry_run", "print what would be sent, and send nothing", "CONFORMANCE_DRY_RUN", _boolean, switch=True,
            default=False),
+    Option("quick", "the coverage set only: every rule offered once (about 60 requests), a complete verdict in "
+           "seconds", "CONFORMANCE_QUICK", _boolean, switch=True, default=False),
+    Option("allow_partial", "a run that leaves MUST rules NOT RUN (a small --max-requests) may exit 0; it still "
+           "never reads CONFORMANT", "CONFORMANCE_ALLOW_PARTIAL", _boolean, switch=True, default=False),
     Option("media", "also check the streams themselves: WebSocket audio and status callbacks",
            "CONFORMANCE_MEDIA", _boolean, switch=True, default=False),
     Option("media_public_url", "public wss:// URL that reaches the suite's WebSocket receiver (real deployments)",
@@ -235,6 +239,8 @@ class RunSettings:
     cleanup: bool = False
     dry_run: bool = False
     media: bool = False
+    quick: bool = False
+    allow_partial: bool = False
     media_public_url: str | None = None
     callback_public_url: str | None = None
     media_port: int = 0
@@ -295,6 +301,8 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         cleanup=bool(values.get("cleanup")),
         dry_run=bool(values.get("dry_run")),
         media=bool(values.get("media")),
+        quick=bool(values.get("quick")),
+        allow_partial=bool(values.get("allow_partial")),
         media_public_url=values.get("media_public_url"),
         callback_public_url=values.get("callback_public_url"),
         media_port=values.get("media_port") or 0,

@@ -164,6 +164,24 @@ def _preflight(state: RunState) -> None:
     runner.judge(exchange)
 
 
+def _announce_plan(state: RunState) -> None:
+    """Before anything is sent: the plan's size, and the rules a budget cannot reach."""
+    plan, budget = state.explorer.plan, state.settings.max_requests
+    lines = plan.describe(budget)
+    if state.settings.dry_run:
+        lines += ["plan: the coverage set, in order (cumulative requests at most; rules offered):", *plan.listing()]
+    for line in lines:
+        try:
+            print(line, flush=True)
+        except BrokenPipeError:
+            break
+    state.results.coverage_set_size = plan.coverage_cost
+    _, unreachable = plan.reachable(budget)
+    if unreachable:
+        state.results.note(lines[-1].removeprefix("plan: ") if not state.settings.dry_run else
+                           f"the budget cannot reach {len(unreachable)} rule(s)")
+
+
 def _waivers(settings: RunSettings) -> dict:
     if not settings.waivers:
         return {}
@@ -228,11 +246,14 @@ def conformance(request: pytest.FixtureRequest, conformance_target_name: str | N
         state.target = _start_target(state, receivers)
         s = state.settings
         state.results = Results(secrets=state.target.secrets, basic_header=state.target.basic_header,
-                                waivers=_waivers(s))
+                                waivers=_waivers(s), media=s.media, allow_partial=s.allow_partial)
         governor = Governor(max_requests=s.max_requests, rate=s.rate)
         state.runner = Runner(state.target, state.results, seed=state.seed, governor=governor, dry_run=s.dry_run)
-        state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed)
+        state.explorer = Explorer(state.runner, max_examples=s.max_examples, seed_value=state.seed, media=s.media)
         state.explorer.receivers = receivers
+        state.explorer.quick = s.quick
+        state.results.dry_run = s.dry_run
+        _announce_plan(state)
         if not s.dry_run:
             state.explorer.guarded(_preflight, state)
     yield state.explorer
@@ -275,6 +296,8 @@ def _finish(session: pytest.Session, state: RunState) -> None:
     state.report_paths = write_reports(state)
     if state.results.problems:
         session.exitstatus = 2
+    elif session.exitstatus == 0 and state.results.exit_code():  # a MUST rule NOT RUN: never a pass
+        session.exitstatus = state.results.exit_code()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

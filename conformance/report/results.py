@@ -10,9 +10,12 @@ from conformance.contract import rules
 from conformance.records.exchange import Exchange
 from conformance.records.outcome import PASS, Failed, Outcome
 
+from .coverage import Coverage
 from .redact import redact
 
 KEPT_EXAMPLES = 3
+EXIT_INCOMPLETE = 3
+"""No MUST rule failed, but some were never exercised (the budget ran out, or the run was cut short)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,14 @@ class RuleResult:
     examples: list[Example] = field(default_factory=list)
     waiver: object = None
     """A `waivers.Waiver` for this rule, live or expired, if the run was given one."""
+    offered: int = 0
+    """Requests sent whose answers this rule judges (whether or not the answer called for it)."""
+    expected: bool = True
+    """False for media rules without --media: not run, and not counted as such."""
+
+    @property
+    def exercised(self) -> bool:
+        return bool(self.offered or self.passed or self.failed)
 
     @property
     def waived(self) -> bool:
@@ -57,13 +68,19 @@ class RuleResult:
             if self.waived:
                 return "WAIVED"
             return "FAIL" if self.rule.level is rules.Level.MUST else "WARN"
-        return "PASS" if self.passed else "SKIP"
+        if self.passed:
+            return "PASS"
+        if not self.expected:
+            return "SKIP"
+        # offered, but no answer called for it (errors-nonempty when no 422 came back): held vacuously
+        return "N/A" if self.offered else "NOT RUN"
 
 
 class Results:
     """Thread-safe: the concurrency probes record from several threads."""
 
-    def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None) -> None:
+    def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None,
+                 media: bool = False, allow_partial: bool = False) -> None:
         self._lock = threading.Lock()
         self._secrets = secrets
         self._basic_header = basic_header
@@ -80,6 +97,14 @@ class Results:
         """Things a reader should know that are not findings (budget spent, throttling, waivers expired)."""
         for rule_id, waiver in (waivers or {}).items():
             self.by_rule[rule_id].waiver = waiver
+        self.media = media
+        self.allow_partial = allow_partial
+        for rule_id in rules.MEDIA_RULE_IDS:
+            self.by_rule[rule_id].expected = media
+        self.coverage = Coverage()
+        self.dry_run = False
+        self.coverage_set_size: int | None = None
+        """The planned coverage set's size in requests (preflight included)."""
 
     def is_waived(self, rule_id: str) -> bool:
         return self.by_rule[rule_id].waived
@@ -98,6 +123,7 @@ class Results:
                 self.requests += 1
                 self.latencies_ms.append(ex.elapsed * 1000)
                 self.statuses_by_area.setdefault(self._area(ex), Counter())[ex.status] += 1
+                self.coverage.observe(ex)
             for rule_id, outcome in outcomes:
                 result = self.by_rule[rule_id]
                 if outcome == PASS:
@@ -155,7 +181,27 @@ class Results:
     def must_failed(self) -> list[RuleResult]:
         return [r for r in self.by_rule.values() if r.status == "FAIL"]
 
+    def offer(self, rule_ids, count: int = 1) -> None:
+        """`count` requests were sent whose answers the rules `rule_ids` judge."""
+        with self._lock:
+            for rule_id in rule_ids:
+                if rule_id in self.by_rule:
+                    self.by_rule[rule_id].offered += count
+
+    @property
+    def must_expected(self) -> list[RuleResult]:
+        return [r for r in self.by_rule.values() if r.rule.level is rules.Level.MUST and r.expected]
+
+    @property
+    def must_not_run(self) -> list[RuleResult]:
+        return [r for r in self.must_expected if not r.exercised]
+
     def exit_code(self) -> int:
+        """0 held, 1 a MUST failed, 2 not made, 3 incomplete: a MUST rule NOT RUN (unless --allow-partial)."""
         if self.problems:
             return 2
-        return 1 if self.must_failed else 0
+        if self.must_failed:
+            return 1
+        if self.must_not_run and not (self.allow_partial or self.dry_run):
+            return EXIT_INCOMPLETE
+        return 0

@@ -6,22 +6,37 @@ from conformance.contract import rules
 
 from .replay import replay_command
 
-_ORDER = {"FAIL": 0, "WARN": 1, "WAIVED": 2, "PASS": 3, "SKIP": 4}
+_ORDER = {"FAIL": 0, "NOT RUN": 1, "WARN": 2, "WAIVED": 3, "PASS": 4, "N/A": 5, "SKIP": 6}
+
+
+def must_tally(results) -> str:
+    expected = results.must_expected
+    run = len(expected) - len(results.must_not_run)
+    media = "" if results.media else " (media rules need --media)"
+    return f"{run} of {len(expected)} MUST rules exercised{media}"
 
 
 def verdict_line(state) -> str:
     results = state.results
     if state.settings.dry_run:
         return "DRY RUN: nothing was sent, nothing was judged"
-    suffix = " (interrupted: partial run)" if state.interrupted else ""
-    if results.budget_spent:
-        suffix = " (the request budget ran out: partial run)"
     if results.problems:
         return f"RUN NOT MADE: {results.problems[0]}"
+    why = ""
+    if state.interrupted:
+        why = "; interrupted"
+    elif results.budget_spent:
+        why = "; the request budget ran out"
+    tally = must_tally(results)
     failed = results.must_failed
     if failed:
-        return f"NOT CONFORMANT: {len(failed)} MUST requirement(s) failed{suffix}"
-    return f"CONFORMANT: every MUST requirement held{suffix}"
+        return f"NOT CONFORMANT: {len(failed)} MUST requirement(s) failed ({tally}{why})"
+    not_run = results.must_not_run
+    if not_run:
+        head = "PARTIAL RUN (--allow-partial)" if results.allow_partial else "INCOMPLETE"
+        return (f"{head}: no verdict on conformance: {len(not_run)} MUST rule(s) NOT RUN, none of the exercised "
+                f"failed ({tally}{why})")
+    return f"CONFORMANT: every MUST requirement held ({tally}{why})"
 
 
 def summary_lines(state) -> list[str]:
@@ -32,7 +47,9 @@ def summary_lines(state) -> list[str]:
     lines = [
         f"target {state.target.base_url}{' (embedded emulator)' if state.target.is_emulator else ''}",
         f"{results.requests} requests in {elapsed:.1f}s, seed {state.seed}, "
-        f"{state.settings.max_examples} examples per test",
+        + ("--quick: the coverage set only" if state.settings.quick else
+         f"{state.settings.max_examples} examples per rule")
+        + (f"; coverage set {results.coverage_set_size} requests" if results.coverage_set_size else ""),
         "",
     ]
     ordered = sorted(results.by_rule.values(), key=lambda r: (_ORDER[r.status], r.rule.area.value, r.rule.id))
@@ -40,7 +57,8 @@ def summary_lines(state) -> list[str]:
     for result in ordered:
         level = "MUST  " if result.rule.level is rules.Level.MUST else "SHOULD"
         counts = f"{result.passed} ok" + (f", {result.failed} failed" if result.failed else "")
-        lines.append(f"  {result.status:<6}  {level}  {result.rule.id:<{width}}  {counts:<18} {result.rule.title}")
+        lines.append(f"  {result.status:<7} {level}  {result.rule.id:<{width}}  {counts:<18} {result.offered:>5} req  "
+                     f"{result.rule.title}")
         if result.status == "WAIVED":
             lines.append(f"            waived until {result.waiver.expires}: {result.waiver.reason}")
         if result.status in ("FAIL", "WARN") and result.examples:
@@ -49,6 +67,9 @@ def summary_lines(state) -> list[str]:
             lines.append(f"          got      {example.got}")
             lines.append(f"          request  ({example.reason}) {example.curl}")
             lines.append(f"          replay   {replay_command(state, result.rule.id, 0)}")
+    if not results.media:
+        lines.append(f"note: the {len(rules.MEDIA_RULE_IDS)} media rules are checked only with --media: SKIP here, "
+                     "and not counted as NOT RUN")
     for note in results.notes:
         lines.append(f"note: {note}")
     changes = getattr(state, "changes", None)

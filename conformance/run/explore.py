@@ -1,7 +1,10 @@
-"""Driving Hypothesis for the packaged cases: a budget, a seed, and a verdict per test.
+"""Carrying out the plan for the packaged cases: the coverage set, the depth rounds, then
+Schemathesis's phases, each with a verdict.
 
-Failures are recorded, not raised, while examples run, so that every example of the budget is
-sent and counted; the test then fails once, naming each MUST rule that failed.
+Failures are recorded, not raised, while requests are sent, so that every request of the budget
+is sent and counted; each phase then fails once, naming each MUST rule that failed. Examples are
+drawn without Hypothesis's test engine (see `draw`): the suite never shrinks through it, and the
+engine's search cost more than the requests themselves.
 """
 
 from __future__ import annotations
@@ -9,17 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import pytest
-from hypothesis import HealthCheck, given, seed, settings
-from hypothesis import strategies as st
-from schemathesis.generation import GenerationMode
 
 from conformance.contract import model, rules
+from conformance.records.exchange import Expectation
 from conformance.records.outcome import Failed
+from strategies import StreamRequest
 
+from . import planner
+from .draw import Exhausted, draw
 from .minimize import minimize
 from .runner import BudgetExhausted, Runner, TargetUnreachable
-
-_QUIET_HEALTH = list(HealthCheck)
 
 
 def verdict(failures: Iterable[tuple[str, Failed]], waived: Callable[[str], bool] = lambda rule_id: False) -> None:
@@ -34,104 +36,120 @@ def verdict(failures: Iterable[tuple[str, Failed]], waived: Callable[[str], bool
         pytest.fail("MUST rules failed:\n" + "\n".join(lines), pytrace=False)
 
 
-class _StopRun(BaseException):
-    """Ends the run from inside a Hypothesis test. Not an `Exception`: Hypothesis would take one
-    (pytest.exit's included) for a failure and shrink it, replaying a gone target for minutes."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
-
-
 class Explorer:
-    def __init__(self, runner: Runner, *, max_examples: int, seed_value: int) -> None:
+    def __init__(self, runner: Runner, *, max_examples: int, seed_value: int, media: bool = False) -> None:
         self.runner = runner
         self.max_examples = max_examples
         self.seed = seed_value
         self.receivers = None
         """The media receivers, when the run checks media (--media)."""
+        self.plan = planner.build(runner, seed=seed_value, rounds=max_examples, media=media)
+        self._minimized: set[str] = set()
+        self.quick = False
+        """--quick: the coverage set only."""
 
-    def _given(self, strategy: st.SearchStrategy, body: Callable, examples: int | None = None) -> None:
-        test = given(strategy)(body)
-        test = settings(max_examples=examples or self.max_examples, deadline=None, database=None,
-                        suppress_health_check=_QUIET_HEALTH, print_blob=False)(test)
-        try:
-            seed(self.seed)(test)()
-        except _StopRun as stop:
-            pytest.exit(stop.message, returncode=stop.code)
-
-    def _step(self, send: Callable, *args):
+    # --- ending the run cleanly -------------------------------------------------------------------
+    def guarded(self, send: Callable, *args):
         """One step of the run; a gone target or a spent budget ends the whole run, cleanly."""
         try:
             return send(*args)
         except TargetUnreachable as exc:
             self.runner.results.record_problem(str(exc))
-            raise _StopRun(f"conformance: {exc}", 2) from None
+            pytest.exit(f"conformance: {exc}", returncode=2)
         except BudgetExhausted as exc:
             self.runner.results.budget_spent = True
             self.runner.results.note(f"{exc}: the run stopped there")
-            raise _StopRun(f"conformance: {exc}", self.runner.results.exit_code()) from None
-
-    def guarded(self, send: Callable, *args):
-        """`_step` for code outside Hypothesis (coverage, probes, preflight)."""
-        try:
-            return self._step(send, *args)
-        except _StopRun as stop:
-            pytest.exit(stop.message, returncode=stop.code)
+            pytest.exit(f"conformance: {exc}", returncode=self.runner.results.exit_code())
 
     def verdict(self, failures) -> None:
         verdict(failures, self.runner.results.is_waived)
 
-    def _collect(self, send: Callable) -> Callable:
-        failures: list = []
+    # --- sending ------------------------------------------------------------------------------
+    def _offered(self, offers: Iterable[str], count: int = 1) -> None:
+        if not self.runner.dry_run:
+            self.runner.results.offer(offers, count)
 
-        def body(value) -> None:
-            failures.extend(self._step(send, value))
-
-        body.failures = failures
-        return body
-
-    def explore(self, strategy: st.SearchStrategy) -> None:
-        """Send every example of a strategy of `StreamRequest`s and judge it."""
-        minimized: set[str] = set()
-
-        def send(request):
-            failures = self.runner.exchange(request)
+    def send_request(self, request: StreamRequest, expectation: Expectation | None = None,
+                     offers: Iterable[str] | None = None) -> list:
+        failures = self.runner.exchange(request, expectation)
+        self._offered(planner.offers_for(request, expectation) if offers is None else offers)
+        if expectation is None:  # an open point's answer is not a failure to reproduce
             for rule_id, _ in failures:
-                if rule_id not in minimized:
-                    minimized.add(rule_id)
+                if rule_id not in self._minimized:
+                    self._minimized.add(rule_id)
                     minimize(self.runner, request, rule_id)
-            return failures
+        return failures
 
-        body = self._collect(send)
-        self._given(strategy, body)
-        self.verdict(body.failures)
+    def send_case(self, case, source: str) -> list:
+        failures = self.runner.exchange_case(case, source)
+        mode = case.meta.generation.mode if case.meta else None
+        positive = mode is not None and mode.is_positive
+        encoding = "json" if case.media_type == model.JSON else "form"
+        self._offered(planner.UNIVERSAL | {planner.accept_rule(encoding) if positive else planner.SCHEMA_NEGATIVE})
+        return failures
 
-    def explore_schemathesis(self, mode: str) -> None:
-        """Schemathesis's fuzzing phase over the operation, positive or negative, form and JSON."""
-        generation_mode = model.MODES[mode]
-        schema = self.runner.positive_schema if generation_mode is GenerationMode.POSITIVE else self.runner.schema
-        operation = model.operation(schema)
-        strategy = st.one_of([
-            operation.as_strategy(generation_mode, media_type=media_type,
-                                  path_parameters={"AccountSid": self.runner.target.account_sid,
-                                                   "ConferenceSid": self.runner.target.conference_sid},
-                                  headers={"Authorization": self.runner.target.basic_header})
-            for media_type in (model.FORM, model.JSON)
-        ])
-        body = self._collect(lambda case: self.runner.exchange_case(case, f"schemathesis:fuzzing:{mode}"))
-        self._given(strategy, body)
-        self.verdict(body.failures)
+    def run_step(self, step: planner.Step) -> list:
+        if step.kind == "request":
+            return self.send_request(step.request, step.expectation, step.offers)
+        if step.kind == "schemathesis":
+            return self.send_case(step.case, "schemathesis:coverage")
+        if self.runner.dry_run:  # a probe is only its answers
+            return []
+        if step.kind == "media" and self.receivers is None:
+            return []
+        before = self.runner.governor.sent
+        failures = step.probe(self.runner, self.receivers) if step.kind == "media" else step.probe(self.runner)
+        self._offered(step.offers, max(1, self.runner.governor.sent - before))
+        return failures
 
-    def run_coverage(self) -> None:
+    # --- the phases ------------------------------------------------------------------------------
+    def run_coverage_set(self) -> None:
+        failures = []
+        for step in self.plan.coverage:
+            failures += self.guarded(self.run_step, step)
+        self.verdict(failures)
+
+    def run_depth(self) -> None:
+        """Round by round, one more example of every stream: breadth before depth."""
+        failures = []
+        for _, _, request, point in self.plan.depth():
+            expectation = planner.open_expectation(point, request) if point else None
+            failures += self.guarded(self.send_request, request, expectation)
+        self.verdict(failures)
+
+    def run_schemathesis_coverage(self) -> None:
         """Schemathesis's coverage phase (boundary and missing-value cases), POST only."""
         failures = []
-        for schema, modes in ((self.runner.positive_schema, [GenerationMode.POSITIVE]),
-                              (self.runner.schema, [GenerationMode.NEGATIVE])):
+        for schema, modes in ((self.runner.positive_schema, [model.MODES["positive"]]),
+                              (self.runner.schema, [model.MODES["negative"]])):
             operation = model.operation(schema)
             config = schema.config.generation_for(operation=operation, phase="coverage")
             for case in schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config):
                 if case.method.upper() != "POST" or case.media_type not in (model.FORM, model.JSON):
                     continue  # other methods and media types are probes the contract says nothing about
-                failures.extend(self.guarded(self.runner.exchange_case, case, "schemathesis:coverage"))
+                failures += self.guarded(self.send_case, case, "schemathesis:coverage")
+        self.verdict(failures)
+
+    def _fuzz_strategy(self, mode: str, media_type: str):
+        generation_mode = model.MODES[mode]
+        schema = self.runner.positive_schema if mode == "positive" else self.runner.schema
+        return model.operation(schema).as_strategy(
+            generation_mode, media_type=media_type,
+            path_parameters={"AccountSid": self.runner.target.account_sid,
+                             "ConferenceSid": self.runner.target.conference_sid},
+            headers={"Authorization": self.runner.target.basic_header})
+
+    def run_schemathesis_fuzzing(self) -> None:
+        """Schemathesis's fuzzing phase, positive and negative alternately, form and JSON by turns."""
+        strategies = {(mode, media): self._fuzz_strategy(mode, media)
+                      for mode in ("positive", "negative") for media in (model.FORM, model.JSON)}
+        failures = []
+        for round_no in range(1, self.max_examples + 1):
+            media = model.FORM if round_no % 2 else model.JSON
+            for mode in ("positive", "negative"):
+                try:
+                    case = draw(strategies[(mode, media)], self.seed, f"schemathesis/{mode}/{round_no}")
+                except Exhausted:
+                    continue
+                failures += self.guarded(self.send_case, case, f"schemathesis:fuzzing:{mode}")
         self.verdict(failures)

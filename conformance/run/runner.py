@@ -168,8 +168,10 @@ class Runner:
         kind = "valid" if request.is_valid else "invalid"
         return Expectation(kind, request.rule_ids, "strategies", request.reason)
 
-    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
-        case, expectation = self.case_for(request), self.expectation_for(request)
+    def exchange(self, request: StreamRequest, expectation: Expectation | None = None
+                 ) -> list[tuple[str, checks.Failed]]:
+        """Send a labelled request and judge it; `expectation` overrides its label (open points)."""
+        case, expectation = self.case_for(request), expectation or self.expectation_for(request)
         if self.dry_run:
             self.plan(case, expectation)
             return []

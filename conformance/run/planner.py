@@ -1,0 +1,355 @@
+"""The run's plan: a coverage set first, then breadth before depth, Schemathesis's phases last.
+
+The coverage set offers every rule of the registry at least once, as early as possible: the
+rules a request breaks (one example each, the simplest, which is usually the most telling), every
+enum value, the custom-parameter boundaries (`Parameter1`, `Parameter99`, all 99, `Parameter100`),
+empty and very long values, both encodings, the request-level cases, a Schemathesis negative case,
+the Name-uniqueness probes and the registry's open points. It is built from the registry and the
+strategies, not from a list here: a rule added to `rules.REQUEST_RULES` with a strategy, or an open
+point with its strategy, joins the plan by itself.
+
+After it, the depth phase goes round by round: each round draws one more example for every
+stream (valid form, valid JSON, each breakable rule, each open point), so a budget that ends
+early has spread itself across rules instead of spending itself on the first one. Schemathesis's
+coverage and fuzzing phases come after. Every draw is keyed by the seed, the stream and the round.
+
+A step *offers* rules: the rules its answer is judged by. A rule no sent step offered, and that no
+check judged, was not run; the reports say so, and a run that left a MUST rule not run does not
+pass (see `Results.exit_code`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
+
+import strategies
+from conformance.contract import document as contract
+from conformance.contract import model, rules
+from conformance.records.exchange import Expectation
+from strategies import StreamRequest
+
+from .draw import Exhausted, draw, simplest
+
+PREFLIGHT_COST = 1
+LONG_TEXT = 2048
+"""The length of the 'very long' boundary values."""
+_BOUNDARY_URL = "wss://media.example.com/stream"
+
+# --- which rules a step's answer is judged by -----------------------------------------------
+_UNIVERSAL_AREAS = (rules.Area.ROBUSTNESS, rules.Area.SECURITY, rules.Area.RESPONSE)
+
+
+def _unbreakable(*areas: rules.Area) -> frozenset[str]:
+    return frozenset(r.id for r in rules.RULES.values() if not r.breakable and r.area in areas)
+
+
+UNIVERSAL = _unbreakable(*_UNIVERSAL_AREAS)
+"""Rules every answer is judged by (status, content type, schema, body fields, secrets)."""
+AUTH_ANSWERS = _unbreakable(rules.Area.AUTH)
+"""Rules judged on the answers to request-level cases (the error codes of 401 and 404)."""
+STATE = _unbreakable(rules.Area.STATE)
+MEDIA = frozenset(rules.MEDIA_RULE_IDS)
+SCHEMA_NEGATIVE = "schema-negative-rejected"
+
+
+def accept_rule(encoding: str) -> str:
+    return "accept-valid-json" if encoding == "json" else "accept-valid-form"
+
+
+def offers_for(request: StreamRequest, expectation: Expectation | None = None) -> frozenset[str]:
+    kind = expectation.kind if expectation is not None else ("valid" if request.is_valid else "invalid")
+    if kind == "valid":
+        return UNIVERSAL | {accept_rule(request.encoding)}
+    if kind == "invalid":
+        labelled = set(request.rule_ids)
+        extra = AUTH_ANSWERS if any(rules.get(r).area is rules.Area.AUTH for r in labelled) else frozenset()
+        return UNIVERSAL | labelled | extra
+    return UNIVERSAL
+
+
+# --- open points: the registry's, when it has them ---------------------------------------------
+def open_points() -> dict[str, object]:
+    """The registry's open points by id (`rules.OPEN_POINTS`, a mapping or a sequence of records
+    with an `id`), or none while the registry has none."""
+    points = getattr(rules, "OPEN_POINTS", None) or {}
+    if isinstance(points, dict):
+        return dict(points)
+    return {getattr(p, "id", str(p)): p for p in points}
+
+
+def open_point_strategy(point_id: str) -> st.SearchStrategy[StreamRequest] | None:
+    """`strategies.open_point_requests(point_id)`, when the strategies offer it."""
+    maker = getattr(strategies, "open_point_requests", None)
+    if maker is None:
+        return None
+    try:
+        return maker(point_id)
+    except (ValueError, KeyError):
+        return None
+
+
+def open_expectation(point_id: str, request: StreamRequest) -> Expectation:
+    return Expectation("open", (), f"open:{point_id}", f"open point {point_id}: {request.reason}")
+
+
+# --- steps -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    """One thing the run does. `cost`: the most requests it may send; `offers`: the rules its
+    answers are judged by; `covers`: what else it stands for in the coverage matrix."""
+
+    name: str
+    kind: str
+    """'request', 'schemathesis', 'probe' or 'media'."""
+    offers: frozenset[str]
+    cost: int = 1
+    request: StreamRequest | None = None
+    expectation: Expectation | None = None
+    case: object = None
+    probe: Callable | None = None
+    open_point: str | None = None
+
+
+def request_step(name: str, request: StreamRequest, *, open_point: str | None = None) -> Step:
+    expectation = open_expectation(open_point, request) if open_point else None
+    return Step(name, "request", offers_for(request, expectation), request=request, expectation=expectation,
+                open_point=open_point)
+
+
+def _valid(fields: dict, encoding: str, reason: str) -> StreamRequest:
+    return StreamRequest(fields={"Url": _BOUNDARY_URL, **fields}, encoding=encoding, reason=reason)
+
+
+def _params(indices) -> dict:
+    fields = {}
+    for i in indices:
+        fields[f"Parameter{i}.Name"] = f"p{i}"
+        fields[f"Parameter{i}.Value"] = f"v{i}"
+    return fields
+
+
+def enum_steps() -> list[Step]:
+    """Every enum value of every enum field, in as few valid requests as the longest enum."""
+    enums = {f: contract.enum_values(f) for f in contract.ENUM_FIELDS}
+    width = max(len(v) for v in enums.values())
+    steps = []
+    for i in range(width):
+        encoding = "form" if i % 2 == 0 else "json"
+        fields = {f: values[i % len(values)] for f, values in enums.items()}
+        fields["StatusCallback"] = "https://callbacks.example.com/status"
+        steps.append(request_step(f"enum values {i + 1}/{width} ({encoding})",
+                                  _valid(fields, encoding, "every enum value: " + ", ".join(fields.values()))))
+    return steps
+
+
+def boundary_steps() -> list[Step]:
+    """The custom-parameter limit from both sides, and empty and very long values.
+
+    Values nobody has taken a position on are sent as open (judged only by the universal rules):
+    the document puts no length limit on text, and an empty Name is a Name 'not specified'."""
+    limit = contract.max_custom_parameters()
+    long_text = "x" * LONG_TEXT
+    steps = [
+        request_step("boundary Parameter1", _valid(_params([1]), "form", "Parameter1 only")),
+        request_step(f"boundary Parameter{limit}", _valid(_params([limit]), "json", f"Parameter{limit} only")),
+        request_step(f"boundary all {limit} parameters",
+                     _valid(_params(range(1, limit + 1)), "form", f"all {limit} custom parameters")),
+        request_step(f"boundary Parameter{limit + 1}", StreamRequest(
+            fields={"Url": _BOUNDARY_URL, **_params([limit + 1])}, rule_ids=("custom-params-max",),
+            reason=f"Parameter{limit + 1}: one past the limit of {limit}")),
+    ]
+    opens = [
+        ("boundary empty Name", {"Name": ""}, "form"),
+        ("boundary empty parameter value", {"Parameter1.Name": "p1", "Parameter1.Value": ""}, "json"),
+        (f"boundary very long Name ({LONG_TEXT})", {"Name": long_text}, "json"),
+        (f"boundary very long Url ({LONG_TEXT})", {"Url": f"{_BOUNDARY_URL}/{long_text}"}, "form"),
+        (f"boundary very long parameter value ({LONG_TEXT})",
+         {"Parameter1.Name": "p1", "Parameter1.Value": long_text}, "form"),
+    ]
+    for name, fields, encoding in opens:
+        request = _valid(fields, encoding, name.removeprefix("boundary "))
+        steps.append(Step(name, "request", UNIVERSAL, request=request,
+                          expectation=Expectation("open", (), "planner:boundary", request.reason)))
+    return steps
+
+
+def _rule_strategy(rule: rules.Rule, encoding=None) -> st.SearchStrategy[StreamRequest] | None:
+    """The strategy that breaks `rule`, whichever family of strategies has it."""
+    for maker in (strategies.invalid_stream_requests, strategies.request_level_cases):
+        try:
+            return maker(rule.id, encoding)
+        except ValueError:
+            continue
+    return None
+
+
+def breaker_steps(seed: int, level: rules.Level) -> list[Step]:
+    """One request per breakable rule of `level`, the simplest its strategy has; encodings alternate."""
+    steps = []
+    for i, rule in enumerate(r for r in rules.REQUEST_RULES if r.level is level):
+        encoding = "form" if i % 2 == 0 else "json"
+        strategy = _rule_strategy(rule, encoding)
+        if strategy is None:
+            continue
+        try:
+            request = simplest(strategy, seed, f"cover/{rule.id}")
+        except Exhausted:
+            continue
+        steps.append(request_step(f"rule {rule.id}", request))
+    return steps
+
+
+def open_point_steps(seed: int) -> list[Step]:
+    steps = []
+    for point_id in open_points():
+        strategy = open_point_strategy(point_id)
+        if strategy is None:
+            continue
+        try:
+            request = simplest(strategy, seed, f"cover/open/{point_id}")
+        except Exhausted:
+            continue
+        steps.append(request_step(f"open point {point_id}", request, open_point=point_id))
+    return steps
+
+
+def schemathesis_cover_steps(runner) -> list[Step]:
+    """The first negative case of Schemathesis's coverage phase (deterministic), so the negative
+    rule is judged even when the budget stops the run before Schemathesis's own phases."""
+    schema = runner.schema
+    operation = model.operation(schema)
+    config = schema.config.generation_for(operation=operation, phase="coverage")
+    for case in schema.iter_coverage_cases(operation, generation_modes=[model.MODES["negative"]],
+                                           generation_config=config):
+        if case.method.upper() == "POST" and case.media_type in (model.FORM, model.JSON):
+            return [Step("schemathesis negative", "schemathesis", UNIVERSAL | {SCHEMA_NEGATIVE}, case=case)]
+    return []
+
+
+def probe_steps() -> list[Step]:
+    from . import probes
+
+    return [
+        Step("probe duplicate Name", "probe", UNIVERSAL | {"name-unique"}, cost=4, probe=probes.duplicate_name),
+        Step("probe concurrent duplicate Name", "probe", UNIVERSAL | {"name-unique-concurrent"},
+             cost=2 * probes.CONCURRENT_CREATES, probe=probes.concurrent_duplicate_name),
+    ]
+
+
+def media_step() -> Step:
+    from .media_probe import run_media
+
+    return Step("media streams", "media", MEDIA | UNIVERSAL, cost=40, probe=run_media)
+
+
+def minimal_steps() -> list[Step]:
+    return [request_step("valid minimal (form)", _valid({}, "form", "only a Url")),
+            request_step("valid minimal (json)", _valid({}, "json", "only a Url"))]
+
+
+# --- the plan ----------------------------------------------------------------------------------------
+@dataclass
+class Plan:
+    seed: int
+    coverage: list[Step]
+    streams: dict[str, Callable[[], st.SearchStrategy]]
+    """Depth streams: name -> its strategy's maker (built once, when first drawn)."""
+    rounds: int
+    media: bool = False
+    expected: frozenset[str] = field(default_factory=frozenset)
+    """The rules this run is expected to exercise (media rules only with --media)."""
+    _built: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def coverage_cost(self) -> int:
+        return PREFLIGHT_COST + sum(step.cost for step in self.coverage)
+
+    def reachable(self, budget: int | None) -> tuple[list[Step], set[str]]:
+        """The coverage steps a budget reaches, and the expected rules it cannot reach."""
+        if budget is None:
+            return list(self.coverage), set()
+        spent, reached = PREFLIGHT_COST, []
+        for step in self.coverage:
+            if spent + step.cost > budget:
+                break
+            spent += step.cost
+            reached.append(step)
+        offered = set().union(*(s.offers for s in reached)) if reached else set()
+        return reached, set(self.expected) - offered
+
+    def depth(self) -> Iterator[tuple[str, int, StreamRequest, str | None]]:
+        """(stream, round, request, open point) round by round: breadth before depth."""
+        seen: set = set()
+        for round_no in range(1, self.rounds + 1):
+            for name, make in self.streams.items():
+                request = self._fresh(name, make, round_no, seen)
+                if request is not None:
+                    yield name, round_no, request, name.removeprefix("open:") if name.startswith("open:") else None
+
+    def _fresh(self, name, make, round_no, seen) -> StreamRequest | None:
+        if name not in self._built:
+            self._built[name] = make()
+        strategy = self._built[name]
+        for attempt in range(3):  # a small space repeats itself; an exact repeat teaches nothing
+            try:
+                request = draw(strategy, self.seed, f"{name}/{round_no}/{attempt}")
+            except Exhausted:
+                return None
+            key = (request.encoding, request.body_bytes(), repr(request.authorization), request.account_sid,
+                   request.conference_sid)
+            if key not in seen:
+                seen.add(key)
+                return request
+        return None
+
+    def describe(self, budget: int | None) -> list[str]:
+        reached, unreachable = self.reachable(budget)
+        lines = [f"plan: coverage set of {len(self.coverage)} steps, at most {self.coverage_cost} requests "
+                 f"(preflight included), offering {len(self._offered())} of {len(self.expected)} rules; then "
+                 f"{self.rounds} round(s) over {len(self.streams)} streams, then Schemathesis's phases"]
+        if budget is not None and len(reached) < len(self.coverage):
+            lines.append(f"plan: the budget of {budget} requests reaches {len(reached)} of the "
+                         f"{len(self.coverage)} coverage steps")
+        if unreachable:
+            must = sorted(r for r in unreachable if rules.get(r).level is rules.Level.MUST)
+            lines.append(f"plan: the budget cannot reach {len(unreachable)} rule(s), which will be NOT RUN"
+                         f" ({len(must)} MUST): {', '.join(sorted(unreachable))}")
+        return lines
+
+    def _offered(self) -> set[str]:
+        return set().union(*(s.offers for s in self.coverage)) & set(self.expected)
+
+    def listing(self) -> list[str]:
+        """--dry-run: every coverage step, in order, with the rules it offers."""
+        lines, spent = [], PREFLIGHT_COST
+        for i, step in enumerate(self.coverage, 1):
+            spent += step.cost
+            named = sorted(step.offers - UNIVERSAL) or ["(universal rules)"]
+            lines.append(f"  {i:>3}. {step.name:<46} <= {spent:>3} requests  {', '.join(named)}")
+        return lines
+
+
+def expected_rules(media: bool) -> frozenset[str]:
+    return frozenset(r for r in rules.RULES if media or r not in MEDIA)
+
+
+def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
+    """The plan for a run: the coverage set in the order that reaches the MUST rules first."""
+    must = rules.Level.MUST
+    coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner)
+                + (([media_step()]) if media else []) + breaker_steps(seed, rules.Level.SHOULD)
+                + enum_steps() + boundary_steps() + probe_steps() + open_point_steps(seed))
+    streams: dict[str, Callable[[], st.SearchStrategy]] = {
+        "valid:form": lambda: strategies.stream_requests("form"),
+        "valid:json": lambda: strategies.stream_requests("json"),
+    }
+    for rule in rules.REQUEST_RULES:
+        if _rule_strategy(rule) is not None:
+            streams[f"rule:{rule.id}"] = (lambda r=rule: _rule_strategy(r))
+    for point_id in open_points():
+        if open_point_strategy(point_id) is not None:
+            streams[f"open:{point_id}"] = (lambda p=point_id: open_point_strategy(p))
+    return Plan(seed, coverage, streams, rounds, media=media, expected=expected_rules(media))

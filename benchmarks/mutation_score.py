@@ -233,7 +233,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1, help="the suite's Hypothesis seed, and the sample's")
     parser.add_argument("--match", action="append", default=[], help="only mutants whose id contains TEXT")
     parser.add_argument("--suite-args", help=f"the suite's budget flags (default: {' '.join(SUITE_ARGS)!r})")
+    parser.add_argument("--rerun", metavar="JSON", help="only the mutants that survived in an earlier --json file")
     parser.add_argument("--list", action="store_true", help="list the mutants and their ids, run nothing")
+    parser.add_argument("--serve", metavar="TEXT", help="serve the one mutant whose id contains TEXT, to probe it by "
+                        "hand (prints the base URL and credentials; Ctrl-C stops it)")
     parser.add_argument("--json", metavar="PATH", help="write every mutant's result here")
     parser.add_argument("--check-equivalents", action="store_true",
                         help="run the listed equivalent mutants too, and report any the suite kills")
@@ -245,6 +248,11 @@ def main() -> int:
     stale = sorted(set(equivalents) - {m.id for m in found}) if not args.files else []
     if args.match:
         found = [m for m in found if any(text in m.id for text in args.match)]
+    if args.rerun:
+        survived = {r["id"] for r in json.loads(Path(args.rerun).read_text()) if r["status"] == "survived"}
+        found = [m for m in found if m.id in survived]
+    if args.serve:
+        return serve_one([m for m in found if args.serve in m.id], sources)
     if args.limit and args.limit < len(found):
         picked = set(random.Random(args.seed).sample(range(len(found)), args.limit))
         found = [m for i, m in enumerate(found) if i in picked]
@@ -325,6 +333,29 @@ def main() -> int:
         Path(args.json).write_text(json.dumps([{
             "id": r.mutant.id, "where": r.mutant.where, "status": r.status, "how": r.how, "rules": r.rules,
             "seconds": round(r.seconds, 1)} for r in results], indent=1))
+    return 0
+
+
+def serve_one(chosen: list[Mutant], sources: dict[str, str]) -> int:
+    if len(chosen) != 1:
+        print(f"mutation_score: --serve: {len(chosen)} mutants match; give text that picks one", file=sys.stderr)
+        return 2
+    (m,) = chosen
+    harness, ws = Harness([], 1, 0), Workspace()
+    try:
+        ws.put(m.file, mutated_source(sources[m.file], m, SCOPE.get(m.file, frozenset())))
+        emulator, url = harness._serve(ws)
+        if url is None:
+            print((ws.dir / "emulator.out").read_text(errors="replace"), file=sys.stderr)
+            return 1
+        print(f"serving {m.id}\n  {url}\n  project {harness.project_id}  token {harness.token}  conference "
+              f"{harness.conference_sid}", flush=True)
+        emulator.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        harness.stop_all()
+        ws.remove()
     return 0
 
 

@@ -272,6 +272,7 @@ def main() -> int:
 
     def interrupt(signum, frame):  # SIGINT may arrive ignored (a background job): handle it, and SIGTERM
         stopping.set()
+        harness.stop_all()  # the running judges end at once, as killed; their results are dropped
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupt)
@@ -342,6 +343,12 @@ def serve_one(chosen: list[Mutant], sources: dict[str, str]) -> int:
         return 2
     (m,) = chosen
     harness, ws = Harness([], 1, 0), Workspace()
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         ws.put(m.file, mutated_source(sources[m.file], m, SCOPE.get(m.file, frozenset())))
         emulator, url = harness._serve(ws)

@@ -91,7 +91,7 @@ class StreamRequest:
 
     def with_name_prefix(self, prefix: str) -> StreamRequest:
         """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run."""
-        if "Name" not in self.fields:
+        if not isinstance(self.fields.get("Name"), str):  # absent, or another JSON type that must be rejected
             return self
         return replace(self, fields={**self.fields, "Name": f"{prefix}{self.fields['Name']}"})
 

@@ -221,6 +221,13 @@ class DuplicateNamesAllowed(EmulatorApp):
             name=fields.get("Name") or None)
 
 
+class UnwrapsJsonArrays(_Lenient):
+    """Reads a one-element JSON array as its element, as some frameworks' parameter parsers do."""
+
+    def rewrite(self, fields):
+        return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -252,4 +259,5 @@ BROKEN = [
     (ErrorsWithoutMoreInfo, "response-schema", 1),
     (RejectsJson, "accept-valid-json", 0),
     (DuplicateNamesAllowed, "name-unique", 0),
+    (UnwrapsJsonArrays, "json-string-type", 1),
 ]

@@ -184,7 +184,12 @@ class _Walker(ast.NodeTransformer):
     def _record(self, node: ast.AST, operator: str, replacement: ast.AST) -> None:
         if operator == "condition-negated":  # the statement is long; the condition says it all
             node, replacement = node.test, replacement.test
-        before, after = _short(node), _short(replacement)
+        if isinstance(node, ast.JoinedStr):  # name the literal part removed, not the whole f-string
+            removed = [v for v in node.values if isinstance(v, ast.Constant) and
+                       not any(isinstance(w, ast.Constant) and w.value == v.value for w in replacement.values)]
+            before, after = f"{_short(removed[0])} in {_short(node, 40)}", "''"
+        else:
+            before, after = _short(node), _short(replacement)
         scope = ".".join(self.scope) or "<module>"
         nth = sum(1 for m in self.found if (m.scope, m.operator, m.before, m.after) == (scope, operator, before, after))
         line = getattr(node, "lineno", 0)

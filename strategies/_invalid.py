@@ -130,6 +130,21 @@ def _params_over_limit(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
     return replace(base, fields=fields, reason=reason)
 
 
+_STRING_FIELDS = ("Url", "Name", "StatusCallback", "AuthorizationBearerToken", "Track", "StatusCallbackMethod",
+                  "StreamCodec", "Parameter1.Name", "Parameter1.Value")
+# a one-element array first: the most telling (some parameter parsers read it as its element)
+_NOT_STRINGS = st.sampled_from([["wss://example.com/stream"], 5, True, {"value": "x"}, 0, False, 1.5, [], {}])
+
+
+def _json_not_string(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    """One string field as another JSON type (null is left out: a server may read it as absent)."""
+    key, value = draw(st.sampled_from(_STRING_FIELDS)), draw(_NOT_STRINGS)
+    fields = {**base.fields, key: value}
+    if key.startswith("Parameter1."):  # keep the pair complete: only the type is wrong
+        fields.setdefault("Parameter1.Value" if key.endswith("Name") else "Parameter1.Name", "p1")
+    return replace(base, fields=fields, encoding="json", reason=f"{key} is {value!r} in JSON, not a string")
+
+
 _BREAKERS = {
     "url-required": _url_required,
     "url-scheme-wss": _set("Url", _URL_OTHER_SCHEME, "Url {value!r} is not a wss URL"),
@@ -150,6 +165,7 @@ _BREAKERS = {
     "status-callback-url": _set("StatusCallback", _CALLBACK_BAD,
                                 "StatusCallback {value!r} is not an absolute http(s) URL"),
     "stream-realtime-boolean": _realtime,
+    "json-string-type": _json_not_string,
 }
 BODY_RULE_IDS = tuple(_BREAKERS)
 
@@ -183,6 +199,8 @@ _RULE_FIELD = {
 def broken_fields(request: StreamRequest) -> set[str]:
     """The body fields whose values break the request's rule: drop them and it breaks nothing."""
     broken = {_RULE_FIELD[r] for r in request.rule_ids if r in _RULE_FIELD}
+    if "json-string-type" in request.rule_ids:
+        broken |= {k for k in _STRING_FIELDS if k in request.fields and not isinstance(request.fields[k], str)}
     if "custom-params-max" in request.rule_ids:
         broken |= {k for k in request.fields if _PARAM_KEY.match(k)}
     return broken
@@ -198,6 +216,12 @@ def repaired(request: StreamRequest) -> StreamRequest:
             fields["Url"] = "wss://media.example/stream"
         elif field is not None:
             fields.pop(field, None)
+        elif rule_id == "json-string-type":
+            bad = {k for k in _STRING_FIELDS if k in fields and not isinstance(fields[k], str)}
+            if bad & {"Parameter1.Name", "Parameter1.Value"}:
+                bad |= {"Parameter1.Name", "Parameter1.Value"}
+            fields = {k: v for k, v in fields.items() if k not in bad}
+            fields.setdefault("Url", "wss://example.com/stream")
         elif rule_id == "custom-params-max":
             limit = contract.max_custom_parameters()
             fields = {k: v for k, v in fields.items() if not ((m := _PARAM_KEY.match(k)) and int(m.group(1)) > limit)}

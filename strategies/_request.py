@@ -98,7 +98,8 @@ class StreamRequest:
     def with_name_prefix(self, prefix: str) -> StreamRequest:
         """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run.
 
-        An empty Name stays empty, and leading whitespace stays leading: both are boundaries a test chose."""
+        An empty Name stays empty, and leading whitespace stays leading: both are boundaries a test chose;
+        a Name of another JSON type (which must be rejected) stays as it is."""
         name = self.fields.get("Name")
         if not isinstance(name, str) or name == "":
             return self

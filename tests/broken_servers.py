@@ -438,6 +438,13 @@ class CrashesOnHalfPair(_CrashesOn):
         return names != values
 
 
+class UnwrapsJsonArrays(_Lenient):
+    """Reads a one-element JSON array as its element, as some frameworks' parameter parsers do."""
+
+    def rewrite(self, fields):
+        return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -496,4 +503,6 @@ BROKEN = [
     (CrashesOnLongText, "no-server-error", 1),
     (CrashesOnIriHost, "no-server-error", 1),
     (CrashesOnHalfPair, "no-server-error", 1),
+    # found by the mutation benchmark
+    (UnwrapsJsonArrays, "json-string-type", 1),
 ]

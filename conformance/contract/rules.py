@@ -198,6 +198,11 @@ _ALL = (
     _rule("name-unique-concurrent", "SHOULD", Area.STATE,
           "Two simultaneous creates with one Name do not both succeed",
           "Name: \"Unique name for the Stream, per Conference.\""),
+    # --- from the mutation benchmark's triage (benchmarks/mutation_score.py) ------------------------
+    _rule("json-string-type", "MUST", Area.VALIDATION,
+          "In a JSON body, a string field given as a number, boolean, array or object is rejected",
+          "CreateConferenceStreamRequest: Url, Name, StatusCallback, StatusCallbackMethod, Track, StreamCodec, "
+          "AuthorizationBearerToken and Parameter1.Name/Value are `type: string`", _V),
 )
 
 _SW_STREAM = "signalwire/docs fern/products/compatibility-api/pages/cxml/voice/stream.mdx"

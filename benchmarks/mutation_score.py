@@ -189,9 +189,14 @@ class Harness:
         return Result(mutant, "survived")
 
 
-def load_equivalents() -> dict[str, str]:
+def load_equivalents() -> dict[str, dict]:
+    """id -> {kind, reason}; every entry must have all three (a reviewed list, not a dumping ground)."""
     data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8")) if EQUIVALENTS.exists() else {}
-    return {entry["id"]: entry["reason"] for entry in data.get("equivalent", [])}
+    entries = data.get("equivalent", [])
+    incomplete = [e.get("id", "(no id)") for e in entries if not {"id", "kind", "reason"} <= set(e)]
+    if incomplete:
+        raise SystemExit(f"mutation_score: {EQUIVALENTS.name}: entries without id, kind or reason: {incomplete[:3]}")
+    return {e["id"]: e for e in entries}
 
 
 def all_mutants(files: list[str]) -> tuple[list[Mutant], dict[str, str]]:
@@ -265,7 +270,8 @@ def main() -> int:
 
     suite_args = args.suite_args.split() if args.suite_args else SUITE_ARGS
     to_run = [m for m in found if args.check_equivalents or m.id not in equivalents]
-    results = [Result(m, "equivalent") for m in found if m.id in equivalents and m not in to_run]
+    results = [Result(m, "equivalent", equivalents[m.id]["kind"]) for m in found
+               if m.id in equivalents and m not in to_run]
     started = time.monotonic()
     harness = Harness(suite_args, args.seed, timeout=300)
     stopping = threading.Event()
@@ -315,7 +321,7 @@ def main() -> int:
                 if result.mutant.id in equivalents and result.status == "killed":
                     result.how += " (listed as equivalent!)"
                 elif result.mutant.id in equivalents:
-                    result.status = "equivalent"
+                    result.status, result.how = "equivalent", equivalents[result.mutant.id]["kind"]
                 results.append(result)
     except KeyboardInterrupt:
         stopping.set()
@@ -378,6 +384,12 @@ def _print_summary(results: list[Result], files: list[str], suite_args: list[str
     print("files: " + ", ".join(f"{Path(f).name} ({sum(r.mutant.file == f for r in results)})" for f in files))
     print(f"mutants: {len(results)}   killed: {count['killed']}   survived: {count['survived']}   "
           f"equivalent: {count['equivalent']}")
+    kinds: dict[str, int] = {}
+    for r in results:
+        if r.status == "equivalent":
+            kinds[r.how] = kinds.get(r.how, 0) + 1
+    if kinds:
+        print("equivalent, by kind: " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())))
     if judged:
         share = 100 * count["killed"] / judged
         print(f"score: {count['killed']}/{judged} non-equivalent mutants killed ({share:.1f}%)")

@@ -98,12 +98,12 @@ class StreamRequest:
     def with_name_prefix(self, prefix: str) -> StreamRequest:
         """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run.
 
-        An empty Name stays empty, and leading whitespace stays leading: both are boundaries a test chose."""
+        Every Name the run sends starts with it (so that a person finds the run's streams), except an
+        empty one, which stays empty: it is a boundary a test chose, and names no stream."""
         name = self.fields.get("Name")
         if not isinstance(name, str) or name == "":
             return self
-        lead = len(name) - len(name.lstrip())
-        return replace(self, fields={**self.fields, "Name": f"{name[:lead]}{prefix}{name[lead:]}"})
+        return replace(self, fields={**self.fields, "Name": f"{prefix}{name}"})
 
 
 def form_value(value: Any) -> str:

@@ -80,6 +80,6 @@ def test_pytest_pyargs_runs_the_same_cases(tmp_path):
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "26 passed" in proc.stdout
+    assert "56 passed" in proc.stdout
     assert "CONFORMANT: every MUST requirement held" in proc.stdout
     assert (tmp_path / "results.json").exists()

@@ -98,13 +98,13 @@ class StreamRequest:
     def with_name_prefix(self, prefix: str) -> StreamRequest:
         """A copy whose Name, if any, starts with `prefix`: how a runner keeps Names unique per run.
 
-        An empty Name stays empty, and leading whitespace stays leading: both are boundaries a test chose;
-        a Name of another JSON type (which must be rejected) stays as it is."""
+        Every Name the run sends starts with it (so that a person finds the run's streams), except an
+        empty one, which stays empty (a boundary a test chose, naming no stream), and a Name of another
+        JSON type, which must be rejected and stays as it is."""
         name = self.fields.get("Name")
         if not isinstance(name, str) or name == "":
             return self
-        lead = len(name) - len(name.lstrip())
-        return replace(self, fields={**self.fields, "Name": f"{name[:lead]}{prefix}{name[lead:]}"})
+        return replace(self, fields={**self.fields, "Name": f"{prefix}{name}"})
 
 
 def form_value(value: Any) -> str:

@@ -34,6 +34,9 @@ from strategies import StreamRequest
 from .draw import Exhausted, draw, simplest
 
 PREFLIGHT_COST = 1
+NARROW_ROUNDS = 1
+"""Depth rounds for a narrow stream: its case is fixed, and the coverage set already sent its simplest
+example; one drawn example more varies the body around it, more would mostly repeat it."""
 _BOUNDARY_URL = "wss://media.example.com/stream"
 
 # --- which rules a step's answer is judged by -----------------------------------------------
@@ -251,6 +254,9 @@ class Plan:
     streams: dict[str, Callable[[], st.SearchStrategy]]
     """Depth streams: name -> its strategy's maker (built once, when first drawn)."""
     rounds: int
+    narrow: frozenset[str] = frozenset()
+    """Streams whose kind is fixed by their name (one credentials variant, one text class, one open
+    point): only the body around it varies, so they get `NARROW_ROUNDS` rounds, not `rounds`."""
     media: bool = False
     expected: frozenset[str] = field(default_factory=frozenset)
     """The rules this run is expected to exercise (media rules only with --media)."""
@@ -286,6 +292,8 @@ class Plan:
         seen: set = set()
         for round_no in range(1, self.rounds + 1):
             for name, make in self.streams.items():
+                if name in self.narrow and round_no > NARROW_ROUNDS:
+                    continue
                 request = self._fresh(name, make, round_no, seen)
                 if request is not None:
                     yield name, round_no, request
@@ -355,4 +363,5 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
                            ("open", _makers(strategies.OPEN_POINT_IDS, strategies.open_stream_requests))):
         for key, make in makers.items():
             streams[f"{prefix}:{key}"] = make
-    return Plan(seed, coverage, streams, rounds, media=media, expected=expected_rules(media))
+    narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:")))
+    return Plan(seed, coverage, streams, rounds, narrow=narrow, media=media, expected=expected_rules(media))

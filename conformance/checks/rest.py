@@ -169,12 +169,19 @@ def date_rfc2822(ex: Exchange, ctx: CheckContext) -> Outcome:
     return PASS
 
 
-@check("uri-ends-with-sid")
-def uri_ends_with_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
+def _uri_and_sid(ex: Exchange) -> tuple[str, str] | None:
+    """A 200's uri and sid, when both are strings (their types are response-schema's to judge)."""
     body = _ok_body(ex)
     if body is None or not isinstance(body.get("uri"), str) or not isinstance(body.get("sid"), str):
         return None
-    uri, sid = body["uri"], body["sid"]
+    return body["uri"], body["sid"]
+
+
+@check("uri-ends-with-sid")
+def uri_ends_with_sid(ex: Exchange, ctx: CheckContext) -> Outcome:
+    if (found := _uri_and_sid(ex)) is None:
+        return None
+    uri, sid = found
     if uri.endswith("/" + sid) or uri.endswith("/" + sid + ".json"):
         return PASS
     return Failed(f"a uri ending in /{sid} or /{sid}.json", repr(uri))
@@ -190,10 +197,9 @@ def _stream_path_endings(ex: Exchange, sid: str) -> tuple[str, list[str]]:
 
 @check("uri-stream-path")
 def uri_stream_path(ex: Exchange, ctx: CheckContext) -> Outcome:
-    body = _ok_body(ex)
-    if body is None or not isinstance(body.get("uri"), str) or not isinstance(body.get("sid"), str):
+    if (found := _uri_and_sid(ex)) is None:
         return None
-    uri, sid = body["uri"], body["sid"]
+    uri, sid = found
     root, endings = _stream_path_endings(ex, sid)
     expected = f"{root}{endings[0]} (optionally .json; the root may be shortened to a trailing part of its path)"
     parts = urlsplit(uri)

@@ -68,6 +68,8 @@ VARIANTS: dict[str, Variant] = {v.kind: v for v in (
             lambda user, token, noise: _basic(str(uuid.UUID(noise)), token)),
     Variant("unknown-both", "auth-near-miss", "a well-formed but unknown project id and API token",
             lambda user, token, noise: _basic(str(uuid.UUID(noise)), _unknown_token(token, noise.replace("-", "")))),
+    Variant("scheme-bearer", "auth-near-miss", "the right project id and token, base64 as for Basic, under Bearer",
+            lambda user, token, noise: _basic(user, token, scheme="Bearer")),
     Variant("scheme-lower", "auth-scheme-case", "the right credentials under the scheme written 'basic'",
             lambda user, token, noise: _basic(user, token, scheme="basic")),
     Variant("scheme-upper", "auth-scheme-case", "the right credentials under the scheme written 'BASIC'",

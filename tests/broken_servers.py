@@ -47,6 +47,15 @@ class AcceptsBearer(EmulatorApp):
         super().authenticate(header)
 
 
+class IgnoresScheme(EmulatorApp):
+    """Decodes the credentials whatever scheme names them (Bearer, Token, ...): only Basic carries them."""
+
+    def authenticate(self, header):
+        if header and b" " in header:
+            header = b"Basic " + header.partition(b" ")[2]
+        super().authenticate(header)
+
+
 class ForeignAccount(EmulatorApp):
     def check_account(self, account_sid):
         return None
@@ -449,6 +458,7 @@ BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
     (AcceptsBearer, "auth-malformed", 1),
+    (IgnoresScheme, "auth-near-miss", 1),
     (ForeignAccount, "account-foreign", 1),
     (AnyConference, "conference-unknown", 1),
     (MalformedConferenceCrash, "conference-malformed", 1),

@@ -120,7 +120,8 @@ _ALL = (
           "project_id:token\"", {401}),
     _rule("auth-near-miss", "MUST", Area.AUTH,
           "Credentials derived from the real ones (token empty, truncated, extended, in another case, one "
-          "character off; the token under another user; an unknown project id and token) are answered 401",
+          "character off; the token under another user; an unknown project id and token; the right ones under "
+          "Bearer) are answered 401",
           "SignalWireBasicAuth: \"The project ID will be used as the username and the API token as the "
           "password.\"; RFC 7617 section 2: the user-id and password are compared as given (no folding, no "
           "prefix match)", {401}),

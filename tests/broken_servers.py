@@ -13,7 +13,7 @@ import time
 import unicodedata
 import uuid
 from email.utils import formatdate
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from conformance.emulator import EmulatorApp, HTTPError, ValidationFailed
 
@@ -98,6 +98,16 @@ class AcceptsRelativeUrl(_Lenient):
         url = fields.get("Url")
         if isinstance(url, str) and "://" not in url and url:
             return _renamed(fields, "Url", "wss://example.com/" + url.lstrip("/"))
+        return fields
+
+
+class AcceptsEmptyHost(_Lenient):
+    """Checks that an authority is there, not that it names a host (the emulator's own early bug)."""
+
+    def rewrite(self, fields):
+        url = fields.get("Url")
+        if isinstance(url, str) and url.startswith("wss://") and urlsplit(url).hostname in (None, ""):
+            return _renamed(fields, "Url", "wss://example.com/" + url[len("wss://"):].lstrip("/:@0123456789"))
         return fields
 
 
@@ -464,6 +474,7 @@ BROKEN = [
     (MalformedConferenceCrash, "conference-malformed", 1),
     (AcceptsWs, "url-scheme-wss", 1),
     (AcceptsRelativeUrl, "url-absolute", 1),
+    (AcceptsEmptyHost, "url-host", 1),
     (StripsUrlWhitespace, "url-well-formed", 1),
     (UrlOptional, "url-required", 1),
     (AnyTrack, "track-enum", 1),

@@ -80,9 +80,12 @@ _ALL = (
           "CreateConferenceStreamRequest: `required: [Url]`", _V),
     _rule("url-scheme-wss", "MUST", Area.VALIDATION, "Url schemes other than wss (ws, http, https, ...) are rejected",
           "Url: \"The only supported protocol is wss. For security reasons ws is NOT supported.\"", _V),
-    _rule("url-absolute", "MUST", Area.VALIDATION, "A relative Url, or a wss Url without a host, is rejected",
+    _rule("url-absolute", "MUST", Area.VALIDATION, "A relative Url is rejected",
           "Decision: only an absolute wss:// URL with a host is accepted (the prose's \"absolute or "
           "relative\" cannot hold for a WebSocket the server dials)", _V),
+    _rule("url-host", "MUST", Area.VALIDATION, "A wss Url without a host (wss://:443/path, wss:///path) is rejected",
+          "Decision: only an absolute wss:// URL with a host is accepted; RFC 3986 section 3.2.2 lets a URI's "
+          "host be empty, so a parser that sees an authority may still hold no host to dial", _V),
     _rule("url-well-formed", "MUST", Area.VALIDATION,
           "A Url with whitespace, or one that is not a URL at all, is rejected",
           "Decision: URLs with leading, trailing or embedded whitespace and garbage are rejected "

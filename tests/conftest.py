@@ -1,9 +1,12 @@
-"""Fixtures: an emulator on a free loopback port, a session for it, and the suite as a subprocess."""
+"""Fixtures: an emulator on a free loopback port, a session for it, and the suite run in-process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -44,15 +47,50 @@ def suite_env(running, **extra) -> dict:
     return env
 
 
-def run_suite(args: list[str], env: dict, report_dir: Path, timeout: int = 300
+DEEP_FLAGS = ("--max-examples", "--max-requests", "--dry-run", "--media", "--no-quick")
+"""A run given one of these flags asked for more than the coverage set: it is not made --quick."""
+
+
+def run_suite(args: list[str], env: dict, report_dir: Path, timeout: int = 300, *, in_process: bool = True
               ) -> tuple[subprocess.CompletedProcess, dict | None]:
-    """`conformance run ARGS` in a child process; its result and its results.json (if written)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "conformance", "run", "--report-dir", str(report_dir), *args],
-        capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL,
-    )
+    """`conformance run ARGS`; its result and its results.json (if written).
+
+    Quick by default (the coverage set: every rule exercised, a complete verdict), unless ARGS ask
+    for depth (`DEEP_FLAGS`; `--no-quick` is only a marker here). In-process by default: the CLI's
+    `main` with this environment and captured output, which saves an interpreter start-up and the
+    suite's imports per run; `in_process=False` runs it in a child process (signals, real exits)."""
+    argv = ["run", "--report-dir", str(report_dir)]
+    if not any(a.split("=", 1)[0] in DEEP_FLAGS for a in args):
+        argv.append("--quick")
+    argv += [a for a in args if a != "--no-quick"]
+    if in_process:
+        proc = _in_process(argv, env)
+    else:
+        proc = subprocess.run([sys.executable, "-m", "conformance", *argv], capture_output=True, text=True,
+                              env=env, timeout=timeout, stdin=subprocess.DEVNULL)
     path = report_dir / "results.json"
     return proc, (json.loads(path.read_text()) if path.exists() else None)
+
+
+def _in_process(argv: list[str], env: dict) -> subprocess.CompletedProcess:
+    from conformance.cli.main import main
+    from conformance.run.governor import INTERRUPTED
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env = dict(os.environ)
+    saved_signals = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    os.environ.clear()
+    os.environ.update(env)
+    INTERRUPTED.clear()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        for sig, handler in saved_signals.items():
+            signal.signal(sig, handler)
+    return subprocess.CompletedProcess(["conformance", *argv], code, out.getvalue(), err.getvalue())
 
 
 def statuses(report: dict) -> dict[str, str]:

@@ -80,6 +80,13 @@ def test_pytest_pyargs_runs_the_same_cases(tmp_path):
         capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert "26 passed" in proc.stdout
+    assert "4 passed" in proc.stdout  # the coverage set, the depth rounds, Schemathesis coverage and fuzzing
     assert "CONFORMANT: every MUST requirement held" in proc.stdout
     assert (tmp_path / "results.json").exists()
+
+
+def test_run_help_documents_the_exit_statuses():
+    from conformance.cli.main import build_parser
+
+    text = build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    assert "exit status:" in text and "\n  3    incomplete" in text and "--allow-partial" in text and "--quick" in text

@@ -25,6 +25,7 @@ from .conftest import run_suite, suite_env
 DATA = Path(__file__).parent / "data"
 SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "schemas" / "results.schema.json"
 BUDGET = ["--max-examples", "5", "--seed", "3"]
+QUICK = ["--seed", "3"]  # run_suite makes it --quick: the coverage set
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +72,14 @@ def test_history_names_newly_failing_and_fixed(tmp_path):
     history = tmp_path / "history.jsonl"
     with running_emulator() as good:
         base = good.base_url
-        proc, report = run_suite(["--base-url", base, *BUDGET], suite_env(good), tmp_path)
+        proc, report = run_suite(["--base-url", base, *QUICK], suite_env(good), tmp_path)
         assert report["changes"] == {"newly_failing": [], "fixed": []}
         good.app.__class__ = AcceptsWs  # the same server, now broken: a regression
-        proc, report = run_suite(["--base-url", base, *BUDGET], suite_env(good), tmp_path)
+        proc, report = run_suite(["--base-url", base, *QUICK], suite_env(good), tmp_path)
         assert report["changes"]["newly_failing"] == ["url-scheme-wss"]
         assert "newly failing url-scheme-wss" in proc.stdout
         good.app.__class__ = EmulatorApp  # and fixed again
-        proc, report = run_suite(["--base-url", base, *BUDGET], suite_env(good), tmp_path)
+        proc, report = run_suite(["--base-url", base, *QUICK], suite_env(good), tmp_path)
         assert report["changes"] == {"newly_failing": [], "fixed": ["url-scheme-wss"]}
     assert len(history.read_text().splitlines()) == 3
 
@@ -108,6 +109,10 @@ def test_html_renders_in_headless_chromium(broken_run):
     assert "FAIL" in "".join(failed_row.itertext())
     assert tree.find(".//div[@id='fail-url-scheme-wss']") is not None
     assert len(tree.findall(".//svg")) >= 2
+    cells = tree.findall(".//div[@id='coverage-matrix']//div[@data-rule]")  # the coverage matrix, as rendered
+    assert len(cells) == len(report["requirements"])
+    assert "FAIL" in tree.find(".//div[@id='coverage-matrix']//div[@data-rule='url-scheme-wss']").get("class")
+    assert tree.find(".//table[@id='coverage-values']") is not None
 
 
 def test_replay_resends_the_failing_request(broken_run):

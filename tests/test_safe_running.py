@@ -20,7 +20,7 @@ from conformance.run.governor import Governor, Rate, retry_after_seconds
 from .broken_servers import AcceptsWs
 from .conftest import run_suite, suite_env
 
-SMALL = ["--max-examples", "4", "--seed", "5"]
+SMALL = ["--seed", "5"]  # run_suite makes it --quick unless a test asks for a budget
 
 
 class Counting(EmulatorApp):
@@ -107,14 +107,15 @@ def test_429_is_waited_out_retried_and_reported_not_a_finding(tmp_path):
     app = Throttling()
     with running_emulator(app=app) as server:
         started = time.monotonic()
-        proc, report = run_suite(["--base-url", server.base_url, *SMALL, "--max-requests", "40"],
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL, "--max-requests", "40", "--allow-partial"],
                                  suite_env(server), tmp_path)
         took = time.monotonic() - started
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert report["traffic"]["throttled"] >= 5
     assert took >= report["traffic"]["throttled"] * 1.0  # each Retry-After: 1 was honoured
     assert any("throttled" in note for note in report["notes"])
-    assert all(r["status"] in ("PASS", "SKIP") for r in report["requirements"])
+    # nothing judged failed; what the budget did not reach is said to be not run (not exercised in full)
+    assert all(r["status"] in ("PASS", "SKIP", "NOT RUN", "PARTIAL") for r in report["requirements"])
 
 
 def test_dropped_connections_are_retried_not_findings(tmp_path):
@@ -147,7 +148,7 @@ def test_target_gone_mid_run_is_exit_2_with_one_line(tmp_path):
 
 def test_slow_target_is_not_a_failure(tmp_path):
     with running_emulator(app=Slow()) as server:
-        proc, report = run_suite(["--base-url", server.base_url, "--max-examples", "2"], suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url], suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-2000:]
 
 

@@ -14,6 +14,7 @@ from .broken_servers import AcceptsWs
 
 CONFIG = """
 max_examples = 3
+quick = true
 seed = 11
 [targets.good]
 base_url = "{a.base_url}"

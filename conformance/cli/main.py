@@ -12,7 +12,22 @@ from conformance import __version__
 
 from .options import CONFIG_OPTIONS, EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
 
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+RUN_EPILOG = """\
+The run sends a coverage set first (every rule once, every enum value, the custom-parameter
+boundaries, both encodings; its size is printed), then one more example per rule round by round,
+then Schemathesis's phases. --quick stops after the coverage set: a complete verdict in seconds.
+
+exit status:
+  0    every MUST requirement held, and every MUST rule was exercised in full
+  1    at least one MUST requirement failed
+  2    the run could not be made (bad usage, target unreachable, credentials or conference refused)
+  3    incomplete: no MUST failed, but some MUST rule was NOT RUN or only PARTIAL (the budget or an
+       interruption cut the coverage set short); with --allow-partial such a run exits 0, and its
+       verdict still reads PARTIAL RUN, never CONFORMANT
+  130  interrupted (Ctrl-C, SIGTERM); reports are written
+Media rules are expected only with --media; without it they are SKIP and not counted.
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="conformance", description="Conformance suite for SignalWire's Create a Conference Stream")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)")
+    run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)",
+                              epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add(run, TARGET_OPTIONS + CONFIG_OPTIONS)
     run.add_argument("--quiet", action="store_true", help="no live progress, only the summary")
     run.add_argument("--targets", metavar="all|A,B", default=None,

@@ -176,6 +176,7 @@ def _announce_plan(state: RunState) -> None:
         except BrokenPipeError:
             break
     state.results.coverage_set_size = plan.coverage_cost
+    state.results.plan(plan.gates())
     _, unreachable = plan.reachable(budget)
     if unreachable:
         state.results.note(lines[-1].removeprefix("plan: ") if not state.settings.dry_run else
@@ -266,6 +267,11 @@ def pytest_keyboard_interrupt(excinfo) -> None:
 
 
 _interrupted = [False]
+
+
+def reset_interruption() -> None:
+    """A new run in a process that has made one before (tests run the CLI in-process)."""
+    _interrupted[0] = False
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

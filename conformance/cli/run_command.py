@@ -13,7 +13,7 @@ from conformance.report.summary import summary_lines
 
 from .config import settings_for, target_names
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError
-from .plugin import SETTINGS_KEY, STATE_KEY
+from .plugin import SETTINGS_KEY, STATE_KEY, reset_interruption
 
 _CASES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "cases")
 
@@ -58,8 +58,28 @@ class _CliPlugin:
                  f"{time.monotonic() - self.started:5.1f}s")
 
 
+def _hypothesis_cache() -> None:
+    """Hypothesis keeps its Unicode tables and the constants it reads from local modules under
+    ./.hypothesis, rebuilt in every new working directory (about 1 s of a quick run) and left
+    behind in the user's. A run of the suite keeps them in the user's cache directory instead,
+    unless HYPOTHESIS_STORAGE_DIRECTORY says where."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "conformance", "hypothesis")
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError:
+        return  # an unwritable cache: Hypothesis's default, as before
+    set_hypothesis_home_dir(directory)
+
+
 def run(given: dict, *, quiet: bool = False) -> int:
     settings = settings_for(given)
+    reset_interruption()
+    _hypothesis_cache()
     plugin = _CliPlugin(settings, quiet=quiet)
     # -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
     # change what the suite runs, nor must other installed plugins (and not loading them saves
@@ -109,6 +129,7 @@ def run_targets(given: dict, raw_targets: str, workers: str | None, *, quiet: bo
                          f"(defined: {', '.join(known) or 'none'})")
     for name in names:  # every target's settings are checked before anything is sent
         settings_for(given, target=name)
+    _hypothesis_cache()
     root = settings_for(given).report_dir
     plugin = _CliPlugin(None, quiet=quiet)
     args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-p", "no:cacheprovider", "-p", "no:terminal",

@@ -12,10 +12,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
-import yaml
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from conformance.common.lazy_imports import defer_iri_grammar
+
+defer_iri_grammar()  # before jsonschema is first imported: saves about 0.75 s of start-up
+
+import jsonschema  # noqa: E402
+import yaml  # noqa: E402
+from referencing import Registry, Resource  # noqa: E402
+from referencing.jsonschema import DRAFT202012  # noqa: E402
 
 SPEC_FILE = "create-conference-stream.openapi.yaml"
 OPERATION_PATH = "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams"

@@ -14,10 +14,15 @@ def _report(root: str, name: str) -> dict | None:
         return None
 
 
+_SEVERITY = {0: 0, 3: 1, 1: 2, 2: 3}
+"""Worst last: a pass, an incomplete run, a failure, a run not made."""
+
+
 def combined_exit_code(root: str, names: list[str]) -> int:
-    """The worst of the targets' exits: 2 if any run was not made (or left no report), else 1 if any failed."""
+    """The worst of the targets' exits: 2 if any run was not made (or left no report), else 1 if any
+    failed, else 3 if any left a MUST rule not run."""
     codes = [(_report(root, n) or {"exit_code": 2})["exit_code"] for n in names]
-    return max(codes) if codes else 2
+    return max(codes, key=lambda c: _SEVERITY.get(c, 3)) if codes else 2
 
 
 def combined_table(root: str, names: list[str]) -> list[str]:

@@ -24,7 +24,7 @@ def read(directory: Path) -> list[dict]:
 
 def entry(report: dict, latencies_ms: list[float]) -> dict:
     statuses = {r["id"]: r["status"] for r in report["requirements"]}
-    judged = [s for s in statuses.values() if s != "SKIP"]
+    judged = [s for s in statuses.values() if s not in ("SKIP", "NOT RUN", "PARTIAL", "N/A")]
     return {
         "finished": report["finished"],
         "target": report["target"]["base_url"] if not report["target"]["embedded_emulator"] else "embedded emulator",

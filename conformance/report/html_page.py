@@ -21,9 +21,20 @@ padding:8px;font-size:12px}.meta td:first-child{width:170px;color:#555}.charts{d
 .chart{background:#fff;border:1px solid #e4e7ec;padding:10px}.chart h3{margin:0 0 6px;font-size:14px}
 .failure{background:#fff;border-left:4px solid #b3261e;padding:8px 12px;margin:12px 0}
 .failure.WARN{border-left-color:#a15c00}
+.verdict.incomplete{background:#5b5f6b}.NOT-RUN{color:#b3261e;font-style:italic}.N-A{color:#6b7280}
+.cov{display:flex;flex-wrap:wrap;gap:3px;margin:4px 0 10px}.cov .cell{width:118px;height:34px;padding:2px 4px;
+font-size:10px;line-height:1.2;overflow:hidden;border-radius:3px;color:#fff;box-sizing:border-box}
+.cell.PASS{background:#1f7a3f}.cell.FAIL{background:#b3261e}.cell.WARN{background:#a15c00}
+.cell.WAIVED{background:#6b4fa0}.cell.SKIP{background:#c9ccd3;color:#333}.cell.N-A{background:#8fa39a}
+.cell.NOT-RUN{background:#fff;color:#b3261e;border:2px dashed #b3261e}.cell b{display:block;font-size:12px}
+table.counts{width:auto}table.counts td.gap{background:#fde2e1;color:#b3261e;font-weight:700}
 """
 _STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
-_ORDER = {"FAIL": 0, "WARN": 1, "WAIVED": 2, "PASS": 3, "SKIP": 4}
+_ORDER = {"FAIL": 0, "NOT RUN": 1, "PARTIAL": 2, "WARN": 3, "WAIVED": 4, "PASS": 5, "N/A": 6, "SKIP": 7}
+
+
+def _css(status: str) -> str:
+    return status.replace(" ", "-").replace("/", "-")
 
 
 def _bars(title: str, rows: list[tuple[str, Counter]], width: int = 480) -> str:
@@ -106,11 +117,57 @@ def _matrix(requirements: list[dict]) -> str:
         out.append(f'<tbody data-area="{escape(area)}"><tr><th colspan="7">{escape(area)}</th></tr>')
         for r in sorted(areas[area], key=lambda r: (_ORDER[r["status"]], r["id"])):
             out.append(f'<tr class="rule" data-rule="{escape(r["id"])}"><td><code>{escape(r["id"])}</code></td>'
-                       f'<td>{r["level"]}</td><td class="st {r["status"]}">{r["status"]}</td><td>{r["passed"]}</td>'
-                       f'<td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
+                       f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td>'
+                       f'<td>{r["passed"]}</td><td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
         out.append("</tbody>")
     out.append("</table>")
     return "".join(out)
+
+
+def _counts_table(table_id: str, rows: list[tuple[str, dict]]) -> str:
+    """One row per group, one cell per value and its count; a count of 0 is a gap, in red."""
+    out = [f'<table class="counts" id="{table_id}">']
+    for label, counts in rows:
+        cells = "".join(f'<td class="{"gap" if n == 0 else ""}" data-value="{escape(str(k))}">'
+                        f"<code>{escape(str(k))}</code> {n}</td>" for k, n in counts.items())
+        out.append(f"<tr><th>{escape(label)}</th>{cells or '<td>none</td>'}</tr>")
+    return "".join(out) + "</table>"
+
+
+def _coverage(report: dict) -> str:
+    """Rules as cells (status colour, requests that exercised each), then the values seen."""
+    must = report.get("must_rules") or {}
+    coverage = report.get("coverage") or {}
+    areas: dict[str, list[dict]] = {}
+    for r in report["requirements"]:
+        areas.setdefault(r["area"], []).append(r)
+    parts = [f'<p id="must-tally">{must.get("exercised", 0)} of {must.get("expected", 0)} MUST rules exercised'
+             + ("" if must.get("media_expected") else "; media rules are checked only with --media (SKIP, not "
+                "counted)")
+             + (f'; coverage set {coverage["coverage_set_requests"]} requests' if coverage.get("coverage_set_requests")
+                else "") + "</p>"]
+    if must.get("not_run"):
+        parts.append(f'<p class="NOT-RUN" id="not-run">NOT RUN: {", ".join(escape(i) for i in must["not_run"])}</p>')
+    parts.append('<div id="coverage-matrix">')
+    for area in sorted(areas):
+        cells = "".join(
+            f'<div class="cell {_css(r["status"])}" data-rule="{escape(r["id"])}" title="{escape(r["title"])}">'
+            f'<b>{escape(r["id"])}</b>{r["status"]} · {r.get("requests", 0)} req</div>'
+            for r in sorted(areas[area], key=lambda r: r["id"]))
+        parts.append(f'<div><small>{escape(area)}</small><div class="cov">{cells}</div></div>')
+    parts.append("</div>")
+    if coverage:
+        parts.append(_counts_table("coverage-values", [
+            *[(f"enum {f}", v) for f, v in coverage.get("enum_values", {}).items()],
+            ("boundaries", coverage.get("boundaries", {})),
+            ("encodings", coverage.get("encodings", {})),
+            ("statuses", coverage.get("statuses", {})),
+        ]))
+        points = coverage.get("open_points") or {}
+        if points:
+            parts.append(_counts_table("coverage-open-points",
+                                       [(p, {"requests": v["requests"], **v["statuses"]}) for p, v in points.items()]))
+    return "".join(parts)
 
 
 def _failures(requirements: list[dict]) -> str:
@@ -128,7 +185,9 @@ def _failures(requirements: list[dict]) -> str:
 
 
 def write_html(report: dict, history: list[dict], latencies_ms: list[float], directory: Path) -> Path:
-    verdict_class = {0: "pass", 1: "fail"}.get(report["exit_code"], "unusable")
+    verdict_class = {0: "pass", 1: "fail", 3: "incomplete"}.get(report["exit_code"], "unusable")
+    if report["exit_code"] == 0 and report.get("must_rules", {}).get("not_run"):
+        verdict_class = "incomplete"  # --allow-partial: exit 0, and still not a pass
     area_rows = [(area, Counter({int(k): v for k, v in counts.items()}))
                  for area, counts in sorted(report["statuses_by_area"].items())]
     changes = report.get("changes", {})
@@ -147,6 +206,7 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
 <div id="verdict" class="verdict {verdict_class}">{escape(report["verdict"])}</div><main>
 <h2>Run</h2><table class="meta">{"".join(f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta)}</table>
 <h2>Since the last run</h2><ul id="changes">{change_html}</ul>
+<h2>Coverage</h2>{_coverage(report)}
 <h2>Requirements</h2>{_matrix(report["requirements"])}
 <h2>Charts</h2><div class="charts">{charts}</div>
 <h2>Failures</h2>{_failures(report["requirements"])}

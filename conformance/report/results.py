@@ -54,9 +54,17 @@ class RuleResult:
     expected: bool = True
     """False for media rules without --media: not run, and not counted as such."""
 
+    planned: int = 0
+    """Coverage-set steps that exercise this rule: all of them sent, and the rule ran in full."""
+    covered: int = 0
+
     @property
     def exercised(self) -> bool:
         return bool(self.offered or self.passed or self.failed)
+
+    @property
+    def complete(self) -> bool:
+        return self.exercised and self.covered >= self.planned
 
     @property
     def waived(self) -> bool:
@@ -68,12 +76,14 @@ class RuleResult:
             if self.waived:
                 return "WAIVED"
             return "FAIL" if self.rule.level is rules.Level.MUST else "WARN"
-        if self.passed:
-            return "PASS"
         if not self.expected:
-            return "SKIP"
+            return "PASS" if self.passed else "SKIP"
+        if not self.exercised:
+            return "NOT RUN"
+        if not self.complete:
+            return "PARTIAL"  # some of its coverage-set requests were never sent
         # offered, but no answer called for it (errors-nonempty when no 422 came back): held vacuously
-        return "N/A" if self.offered else "NOT RUN"
+        return "PASS" if self.passed else "N/A"
 
 
 class Results:
@@ -188,13 +198,27 @@ class Results:
                 if rule_id in self.by_rule:
                     self.by_rule[rule_id].offered += count
 
+    def plan(self, gates: dict[str, int]) -> None:
+        """How many coverage-set steps exercise each rule (see `planner.Plan.gates`)."""
+        for rule_id, count in gates.items():
+            if rule_id in self.by_rule:
+                self.by_rule[rule_id].planned = count
+
+    def cover(self, rule_ids) -> None:
+        """A coverage-set step was sent: one more of each of these rules' planned steps."""
+        with self._lock:
+            for rule_id in rule_ids:
+                if rule_id in self.by_rule:
+                    self.by_rule[rule_id].covered += 1
+
     @property
     def must_expected(self) -> list[RuleResult]:
         return [r for r in self.by_rule.values() if r.rule.level is rules.Level.MUST and r.expected]
 
     @property
     def must_not_run(self) -> list[RuleResult]:
-        return [r for r in self.must_expected if not r.exercised]
+        """MUST rules not exercised in full (NOT RUN or PARTIAL); failed ones count as failed."""
+        return [r for r in self.must_expected if not r.complete and not r.failed]
 
     def exit_code(self) -> int:
         """0 held, 1 a MUST failed, 2 not made, 3 incomplete: a MUST rule NOT RUN (unless --allow-partial)."""

@@ -47,6 +47,8 @@ def report_dict(state) -> dict:
                 "status": r.status,
                 "passed": r.passed,
                 "failed": r.failed,
+                "requests": max(r.offered, r.passed + r.failed),
+                "expected": r.expected,
                 "waiver": ({"reason": r.waiver.reason, "expires": r.waiver.expires.isoformat(),
                             "active": r.waived} if r.waiver else None),
                 "examples": [{**e.as_dict(), "replay": replay_command(state, r.rule.id, i)}
@@ -54,6 +56,12 @@ def report_dict(state) -> dict:
             }
             for r in results.by_rule.values()
         ],
+        "must_rules": {"expected": len(results.must_expected),
+                       "exercised": len(results.must_expected) - len(results.must_not_run),
+                       "not_run": [r.rule.id for r in results.must_not_run],
+                       "media_expected": results.media, "allow_partial": results.allow_partial},
+        "coverage": {"coverage_set_requests": results.coverage_set_size, "quick": state.settings.quick,
+                     **results.coverage.as_dict()},
         "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
                              for area, c in results.statuses_by_area.items()},
         "waveforms": {codec: samples for codec, samples in sorted(results.waveforms.items())},

@@ -6,14 +6,14 @@ from conformance.contract import rules
 
 from .replay import replay_command
 
-_ORDER = {"FAIL": 0, "NOT RUN": 1, "WARN": 2, "WAIVED": 3, "PASS": 4, "N/A": 5, "SKIP": 6}
+_ORDER = {"FAIL": 0, "NOT RUN": 1, "PARTIAL": 2, "WARN": 3, "WAIVED": 4, "PASS": 5, "N/A": 6, "SKIP": 7}
 
 
 def must_tally(results) -> str:
     expected = results.must_expected
     run = len(expected) - len(results.must_not_run)
     media = "" if results.media else " (media rules need --media)"
-    return f"{run} of {len(expected)} MUST rules exercised{media}"
+    return f"{run} of {len(expected)} MUST rules exercised in full{media}"
 
 
 def verdict_line(state) -> str:
@@ -34,8 +34,8 @@ def verdict_line(state) -> str:
     not_run = results.must_not_run
     if not_run:
         head = "PARTIAL RUN (--allow-partial)" if results.allow_partial else "INCOMPLETE"
-        return (f"{head}: no verdict on conformance: {len(not_run)} MUST rule(s) NOT RUN, none of the exercised "
-                f"failed ({tally}{why})")
+        return (f"{head}: no verdict on conformance: {len(not_run)} MUST rule(s) NOT RUN or PARTIAL, none of those "
+                f"exercised failed ({tally}{why})")
     return f"CONFORMANT: every MUST requirement held ({tally}{why})"
 
 

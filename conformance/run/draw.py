@@ -23,6 +23,31 @@ MAX_TRIES = 50
 _MAX_CHOICES = 100_000
 
 
+def _keep_interval_set_hashes() -> None:
+    """Hypothesis keys a cache by each string draw's constraints, hashing the character set's
+    tuple of intervals every time (hundreds of pairs for the strategies' Unicode text) and not
+    keeping the result: about 15% of the CPU time of drawing a valid request. The set is
+    immutable; its hash is kept once computed."""
+    try:
+        from hypothesis.internal.intervalsets import IntervalSet
+    except ImportError:  # pragma: no cover - a Hypothesis without it needs nothing here
+        return
+    if getattr(IntervalSet.__hash__, "_kept", False):
+        return
+
+    def kept_hash(self) -> int:
+        value = self.__dict__.get("_conformance_hash")
+        if value is None:
+            value = self.__dict__["_conformance_hash"] = hash(self.intervals)
+        return value
+
+    kept_hash._kept = True
+    IntervalSet.__hash__ = kept_hash
+
+
+_keep_interval_set_hashes()
+
+
 class Exhausted(Exception):
     """A strategy produced nothing valid in `MAX_TRIES` draws (its filters reject everything)."""
 

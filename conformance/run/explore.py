@@ -107,6 +107,8 @@ class Explorer:
         failures = []
         for step in self.plan.coverage:
             failures += self.guarded(self.run_step, step)
+            if not self.runner.dry_run:
+                self.runner.results.cover(step.gates)
         self.verdict(failures)
 
     def run_depth(self) -> None:

@@ -12,6 +12,7 @@ import email.utils
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
 
@@ -123,6 +124,17 @@ class GovernedSession(requests.Session):
     def __init__(self, governor: Governor) -> None:
         super().__init__()
         self.governor = governor
+        self._environment: dict = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        """requests reads the proxy variables (every one in os.environ) and .netrc again for each
+        request: about a tenth of the suite's own cost of sending one. The environment does not
+        change during a run, so the answer is kept per scheme and host."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, repr(proxies), stream, repr(verify), repr(cert))
+        if key not in self._environment:
+            self._environment[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        return dict(self._environment[key])
 
     def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests' signature
         faults = throttles = 0

@@ -26,25 +26,29 @@ def _optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
     return st.one_of(st.none(), strategy)
 
 
+# built once: every valid request draws from these, and building them cost as much as drawing
+_OPTIONAL = {key: _optional(strategy) for key, strategy in {
+    "Name": names,
+    "Track": enum_members("Track"),
+    "StatusCallback": callback_urls,
+    "StatusCallbackMethod": enum_members("StatusCallbackMethod"),
+    "StreamCodec": enum_members("StreamCodec"),
+    "StreamRealTime": st.booleans(),
+    "AuthorizationBearerToken": bearer_tokens,
+}.items()}
+_INDICES = custom_parameter_indices()
+
+
 @st.composite
 def stream_fields(draw: st.DrawFn) -> dict:
     """The body of a valid request: `Url` always, every other field present or absent."""
     fields = {"Url": draw(wss_urls)}
-    optional = {
-        "Name": names,
-        "Track": enum_members("Track"),
-        "StatusCallback": callback_urls,
-        "StatusCallbackMethod": enum_members("StatusCallbackMethod"),
-        "StreamCodec": enum_members("StreamCodec"),
-        "StreamRealTime": st.booleans(),
-        "AuthorizationBearerToken": bearer_tokens,
-    }
-    for key, strategy in optional.items():
-        value = draw(_optional(strategy))
+    for key, strategy in _OPTIONAL.items():
+        value = draw(strategy)
         if value is not None:
             fields[key] = value
     seen: set[str] = set()
-    for index in draw(custom_parameter_indices()):  # complete pairs, distinct names (the rest is open)
+    for index in draw(_INDICES):  # complete pairs, distinct names (the rest is open)
         name = draw(param_names)
         name = name if name not in seen else f"{name}{index}"
         seen.add(name)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 import pytest
 
 from conformance.contract import model, rules
-from conformance.records.exchange import Expectation
 from conformance.records.outcome import Failed
 from strategies import StreamRequest
 
@@ -69,11 +68,10 @@ class Explorer:
         if not self.runner.dry_run:
             self.runner.results.offer(offers, count)
 
-    def send_request(self, request: StreamRequest, expectation: Expectation | None = None,
-                     offers: Iterable[str] | None = None) -> list:
-        failures = self.runner.exchange(request, expectation)
-        self._offered(planner.offers_for(request, expectation) if offers is None else offers)
-        if expectation is None and request.open_point is None:  # an open point is shown as it was sent
+    def send_request(self, request: StreamRequest, offers: Iterable[str] | None = None) -> list:
+        failures = self.runner.exchange(request)
+        self._offered(planner.offers_for(request) if offers is None else offers)
+        if request.open_point is None:  # an open point is shown as it was sent
             for rule_id, _ in failures:
                 if rule_id not in self._minimized:
                     self._minimized.add(rule_id)
@@ -90,7 +88,7 @@ class Explorer:
 
     def run_step(self, step: planner.Step) -> list:
         if step.kind == "request":
-            return self.send_request(step.request, step.expectation, step.offers)
+            return self.send_request(step.request, step.offers)
         if step.kind == "schemathesis":
             return self.send_case(step.case, "schemathesis:coverage")
         if self.runner.dry_run:  # a probe is only its answers

@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 import strategies
 from conformance.contract import document as contract
 from conformance.contract import model, rules
-from conformance.records.exchange import Expectation
 from strategies import StreamRequest
 
 from .draw import Exhausted, draw, simplest
@@ -60,17 +59,15 @@ def accept_rule(encoding: str) -> str:
     return "accept-valid-json" if encoding == "json" else "accept-valid-form"
 
 
-def offers_for(request: StreamRequest, expectation: Expectation | None = None) -> frozenset[str]:
+def offers_for(request: StreamRequest) -> frozenset[str]:
     """The rules a request's answer is judged by, from its position in the registry."""
-    kind = expectation.kind if expectation is not None else (
-        "invalid" if request.rule_ids else "open" if request.open_point else "valid")
-    if kind == "valid":
-        return UNIVERSAL | {request.accepted_by or accept_rule(request.encoding)}
-    if kind == "invalid":
+    if request.rule_ids:  # the order of `Runner.expectation_for`: a broken rule wins
         labelled = set(request.rule_ids)
         extra = AUTH_ANSWERS if any(rules.get(r).area is rules.Area.AUTH for r in labelled) else frozenset()
         return UNIVERSAL | labelled | extra
-    return UNIVERSAL
+    if request.open_point:
+        return UNIVERSAL
+    return UNIVERSAL | {request.accepted_by or accept_rule(request.encoding)}
 
 
 # --- steps -----------------------------------------------------------------------------------------
@@ -85,7 +82,6 @@ class Step:
     offers: frozenset[str]
     cost: int = 1
     request: StreamRequest | None = None
-    expectation: Expectation | None = None
     case: object = None
     probe: Callable | None = None
     open_point: str | None = None

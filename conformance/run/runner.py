@@ -175,10 +175,9 @@ class Runner:
         accepted_by = (request.accepted_by,) if request.accepted_by else ()
         return Expectation("valid", accepted_by, "strategies", request.reason)
 
-    def exchange(self, request: StreamRequest, expectation: Expectation | None = None
-                 ) -> list[tuple[str, checks.Failed]]:
-        """Send a labelled request and judge it; `expectation` overrides its label (open points)."""
-        case, expectation = self.case_for(request), expectation or self.expectation_for(request)
+    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
+        """Send a labelled request and judge it by its label."""
+        case, expectation = self.case_for(request), self.expectation_for(request)
         if self.dry_run:
             self.plan(case, expectation)
             return []

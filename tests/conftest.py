@@ -100,3 +100,14 @@ def statuses(report: dict) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def session_for(emulator):
     return requests.Session()
+
+
+@pytest.fixture()
+def short_media_waits(monkeypatch):
+    """The media probe's waits cut to what a loopback emulator needs, for tests whose targets never
+    answer (a stream that never connects, a callback never sent), where the wait is all the time spent."""
+    from conformance.run import media_probe
+
+    monkeypatch.setattr(media_probe, "CONNECT_SECONDS", media_probe.LISTEN_SECONDS + 2)
+    monkeypatch.setattr(media_probe, "SETTLE_SECONDS", 3.0)
+    monkeypatch.setattr(media_probe, "DUPLICATE_ERROR_SECONDS", 2.0)

@@ -78,7 +78,7 @@ def test_vendor_server_on_loopback_passes_over_wss(tmp_path, credentials, verifi
     """Checking the certificate is the server's choice: the suite passes it either way."""
     reports = tmp_path / "reports"
     # before the vendor's server starts: a dry run makes the CA and says where it is and how to trust it
-    dry, _ = run_suite(["--base-url", "http://127.0.0.1:9/api/laml/2010-04-01", "--media", "--dry-run"],
+    dry, _ = run_suite(["--base-url", "http://127.0.0.1:9/api/laml/2010-04-01", "--media", "--dry-run", "--quick"],
                        credentials, reports)
     assert dry.returncode == 0, dry.stdout[-2000:] + dry.stderr[-2000:]
     printed = re.search(r"the wss receiver's CA is (\S+);.*SSL_CERT_FILE=", dry.stdout)
@@ -100,7 +100,7 @@ def test_vendor_server_on_loopback_passes_over_wss(tmp_path, credentials, verifi
     assert "streams to wss://127.0.0.1:" in proc.stdout
 
 
-def test_a_target_that_never_connects_gets_one_line_per_stream_and_fails(tmp_path, credentials):
+def test_a_target_that_never_connects_gets_one_line_per_stream_and_fails(tmp_path, credentials, short_media_waits):
     with vendor_server(credentials) as base_url:  # no --media: its streams never dial their Url
         proc, report = run_suite(["--base-url", base_url, "--media", "--max-examples", "1"], credentials,
                                  tmp_path)

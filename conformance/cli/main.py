@@ -97,6 +97,17 @@ def _interrupt_on_signals() -> None:
         INTERRUPTED.set()
         raise KeyboardInterrupt
 
+    report_unraisable = sys.unraisablehook
+
+    def drop_lost_interrupts(unraisable):
+        # A signal that lands in a finalizer or a gc callback (Hypothesis has one) cannot unwind
+        # from there, and Python would print its traceback; the flag is set, so the run still ends
+        # at the next request, and the lost exception tells the user nothing.
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and INTERRUPTED.is_set():
+            return
+        report_unraisable(unraisable)
+
+    sys.unraisablehook = drop_lost_interrupts
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
 

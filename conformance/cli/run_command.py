@@ -76,18 +76,23 @@ def _hypothesis_cache() -> None:
     set_hypothesis_home_dir(directory)
 
 
+# -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
+# change what the suite runs, nor must other installed plugins (and not loading them saves
+# start-up); --assert=plain: the cases assert nothing themselves, and rewriting every module
+# of the plugin's package cost about 0.4 s; -p no:terminal: the live lines and the summary are the output;
+# -p no:unraisableexception: a Ctrl-C that lands in a finalizer would come out as pytest's warning,
+# traceback and all; the signal handler's own hook (cli/main.py) drops it, the run ends at the next request.
+PYTEST_OPTIONS = ("-c", os.devnull, "--rootdir", _CASES_DIR, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
+                  "-p", "no:unraisableexception", "--assert=plain", "--disable-plugin-autoload",
+                  "-p", "conformance.cli.plugin")
+
+
 def run(given: dict, *, quiet: bool = False) -> int:
     settings = settings_for(given)
     reset_interruption()
     _hypothesis_cache()
     plugin = _CliPlugin(settings, quiet=quiet)
-    # -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
-    # change what the suite runs, nor must other installed plugins (and not loading them saves
-    # start-up); --assert=plain: the cases assert nothing themselves, and rewriting every module
-    # of the plugin's package cost about 0.4 s; -p no:terminal: the live lines and the summary are the output.
-    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
-            "--assert=plain", "--disable-plugin-autoload", "-p", "conformance.cli.plugin"]
-    code = pytest.main(args, plugins=[plugin])
+    code = pytest.main([_CASES_DIR, *PYTEST_OPTIONS], plugins=[plugin])
     state = plugin.config.stash.get(STATE_KEY, None) if plugin.config else None
     if state is None or state.results is None:
         print(f"conformance: the run could not start (pytest exit {int(code)})", file=sys.stderr)

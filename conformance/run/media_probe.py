@@ -24,6 +24,8 @@ CONNECT_SECONDS = LISTEN_SECONDS + 5
 SETTLE_SECONDS = 8.0
 UNANSWERED_SECONDS = 30.0
 """How long a real deployment may take to give up on a Url nobody answers (a connect timeout)."""
+DUPLICATE_ERROR_SECONDS = 3.0
+"""How long the second stream of a duplicate Name has to report stream-error, once its create was answered 200."""
 UNANSWERED_PUBLIC_URL = "wss://192.0.2.1/conformance-unanswered"
 
 
@@ -79,7 +81,8 @@ def run_media(runner, receivers: Receivers) -> list:
         runner.results.note(f"media: the wss receiver's certificate came from the suite's CA {receivers.ca_file}")
     streaming = [(k, ex) for k, ex in created if k != unanswered]
     enough = 2 + LISTEN_SECONDS * 25  # connected, start, and 0.6 s of 20 ms chunks
-    receivers.wait(lambda: all(_received(receivers, k) >= enough for k, _ in streaming), timeout=CONNECT_SECONDS)
+    receivers.wait(lambda: all(_received(receivers, k) >= enough or _errored(receivers, k) for k, _ in streaming),
+                   timeout=CONNECT_SECONDS)
     for _, exchange in streaming:
         runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
     settle = UNANSWERED_SECONDS if receivers.media_public_url else SETTLE_SECONDS
@@ -158,12 +161,19 @@ def _received(receivers: Receivers, key: str) -> int:
     return len(session.messages) if session is not None else 0
 
 
+def _errored(receivers: Receivers, key: str) -> bool:
+    """The target reported stream-error: it gave up on this stream, and waiting longer shows nothing."""
+    return any(c.params.get("StreamEvent") == "stream-error" for c in receivers.callbacks.get(key, []))
+
+
 def _settled(receivers: Receivers, key: str, unanswered: bool) -> bool:
-    events = {c.params.get("StreamEvent") for c in receivers.callbacks.get(key, [])}
     if unanswered:
-        return "stream-error" in events
+        return _errored(receivers, key)
     session = receivers.sessions.get(key)
-    return session is not None and session.closed and "stream-stopped" in events
+    if session is None:  # it never connected in the connect wait: every media rule fails on that already
+        return True
+    events = {c.params.get("StreamEvent") for c in receivers.callbacks.get(key, [])}
+    return session.closed and "stream-stopped" in events
 
 
 def _duplicate_name(runner, receivers: Receivers) -> list:
@@ -179,8 +189,7 @@ def _duplicate_name(runner, receivers: Receivers) -> list:
     failures += judged
     outcome = PASS
     if second.status == 200:
-        errored = receivers.wait(lambda: any(c.params.get("StreamEvent") == "stream-error"
-                                             for c in receivers.callbacks.get(keys[1], [])), timeout=3)
+        errored = receivers.wait(lambda: _errored(receivers, keys[1]), timeout=DUPLICATE_ERROR_SECONDS)
         if not errored:
             outcome = Failed("the second create rejected, or a stream-error callback for it",
                              "200 and no stream-error: two live streams with one Name")

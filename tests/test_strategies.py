@@ -97,12 +97,23 @@ def test_99_parameters_are_reached_often():
     assert counts.count(0) >= 10 and len(set(counts)) >= 5, sorted(set(counts))
 
 
-def test_examples_shrink_to_small_readable_counterexamples():
-    smallest = find(invalid_stream_requests("url-scheme-wss"), lambda r: True, settings=settings(database=None))
+def _smallest(strategy):
+    return find(strategy, lambda r: True, settings=settings(database=None))
+
+
+# one test each: shrinking takes a few hundred draws, and separate tests spread over the workers
+def test_a_broken_url_shrinks_to_the_url_alone():
+    smallest = _smallest(invalid_stream_requests("url-scheme-wss"))
     assert list(smallest.fields) == ["Url"] and smallest.encoding == "form"
-    over = find(invalid_stream_requests("custom-params-max"), lambda r: True, settings=settings(database=None))
+
+
+def test_too_many_parameters_shrinks_to_the_one_over():
+    over = _smallest(invalid_stream_requests("custom-params-max"))
     assert len(over.fields) <= 3
-    missing = find(request_level_cases("auth-missing"), lambda r: True, settings=settings(database=None))
+
+
+def test_a_missing_credential_shrinks_to_the_url_alone():
+    missing = _smallest(request_level_cases("auth-missing"))
     assert missing.authorization is NO_AUTH and list(missing.fields) == ["Url"]
 
 

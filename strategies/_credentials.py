@@ -91,5 +91,9 @@ class Derived:
     def header(self, project_id: str, api_token: str) -> str:
         return VARIANTS[self.kind].make(project_id, api_token, self.noise)
 
+    @property
+    def description(self) -> str:
+        return VARIANTS[self.kind].description
+
     def __repr__(self) -> str:  # never the derived secret itself
         return f"Derived({self.kind!r})"

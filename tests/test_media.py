@@ -308,6 +308,20 @@ def test_allowed_player_passes(player):
     assert not failed and results.exit_code() == 0, _not_passing(results)
 
 
+@pytest.mark.parametrize(("player", "chunk", "counters"), [(StreamPlayer, "20 ms", "chunk as str"),
+                                                            (FortyMsChunks, "40 ms", "chunk as str"),
+                                                            (NumericCounters, "20 ms", "chunk as int")])
+def test_media_open_points_are_reported_with_what_the_stream_did(player, chunk, counters):
+    """Either answer conforms at a media open point: the report's open points table shows what this stream did."""
+    results, _ = probe(player)
+    points = results.open_points
+    assert set(points) <= set(rules.MEDIA_OPEN_POINT_IDS), points  # the probe alone: no REST open point
+    assert set(points["media-chunk-duration"]) == {f"{chunk} ({codec})" for codec in expected_media.FORMATS}
+    assert set(points["media-number-or-string"]) == {counters}
+    assert dict(points["media-connected-version"]) == {"version '0.2.0'": 16}
+    assert results.exit_code() == 0
+
+
 @pytest.mark.parametrize("options", DIALECT_OPTIONS, ids=lambda o: "+".join(o))
 def test_every_dialect_option_passes_and_speaks_as_documented(options):
     results, receivers = probe(**options)

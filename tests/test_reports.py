@@ -19,7 +19,7 @@ from lxml import etree
 
 from conformance.emulator import EmulatorApp, running_emulator
 
-from .broken_servers import AcceptsWs
+from .broken_servers import AcceptsWs, TruncatedTokenAccepted
 from .conftest import run_suite, suite_env
 
 DATA = Path(__file__).parent / "data"
@@ -125,6 +125,23 @@ def test_replay_resends_the_failing_request(broken_run):
     bad = subprocess.run([sys.executable, "-m", "conformance", "replay", str(report_dir / "results.json"),
                           "no-such-rule"], capture_output=True, text=True, env=env, timeout=60)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no requirement" in bad.stderr
+
+
+def test_replay_derives_a_near_miss_credential_again_from_yours(tmp_path):
+    """A near miss of the token is in the report redacted; the replay derives it again, so the
+    server's defect shows again (it used to re-send the redacted header and get a 401)."""
+    with running_emulator(app=TruncatedTokenAccepted()) as server:
+        proc, report = run_suite(["--base-url", server.base_url, *QUICK], suite_env(server), tmp_path)
+        assert proc.returncode == 1, proc.stdout[-2000:]
+        example = next(r for r in report["requirements"] if r["id"] == "auth-near-miss")["examples"][0]
+        assert example["derived_credentials"]["kind"] == "token-truncated"
+        assert server.api_token[:-1] not in json.dumps(report)
+        replayed = subprocess.run([sys.executable, "-m", "conformance", "replay", str(tmp_path / "results.json"),
+                                   "auth-near-miss"], capture_output=True, text=True, env=suite_env(server),
+                                  timeout=60)
+    assert replayed.returncode == 0, replayed.stderr
+    assert "-> 200" in replayed.stdout and "without its last character, derived from yours" in replayed.stdout
+    assert server.api_token not in replayed.stdout + replayed.stderr
 
 
 class _RecordsBearerTokens(EmulatorApp):

@@ -434,24 +434,25 @@ def evaluate(d: Delivery) -> list[tuple[str, Outcome]]:
     return [(rule_id, outcome) for rule_id, fn in MEDIA_CHECKS.items() if (outcome := fn(d)) is not None]
 
 
-def observations(d: Delivery) -> list[str]:
-    """What the stream did at the media open points (`rules.MEDIA_OPEN_POINTS`), for the report's notes."""
-    notes = []
+def observations(d: Delivery) -> list[tuple[str, str]]:
+    """What the stream did at the media open points (`rules.MEDIA_OPEN_POINTS`): (point, what was seen),
+    for the report's open points table."""
+    seen = []
     fmt = d.media_format()
     first = d.media()[:1]
     if fmt and first and (payload := _payload(first[0])):
         ms = len(payload) / fmt.bytes_per_sample * 1000 / fmt.sample_rate
-        notes.append(f"open point media-chunk-duration: {ms:g} ms per media message ({d.codec})")
+        seen.append(("media-chunk-duration", f"{ms:g} ms ({d.codec})"))
     version = next((m.get("version") for m in d.events("connected")), None)
     if version is not None:
-        notes.append(f"open point media-connected-version: connected version {version!r}")
+        seen.append(("media-connected-version", f"version {version!r}"))
     body = d.start_body() or {}
-    if "callSid" in body:
-        notes.append("open point media-call-sid: start carries a callSid")
+    if d.start_body() is not None:
+        seen.append(("media-call-sid", "start with callSid" if "callSid" in body else "start without callSid"))
     kinds = {type(b.get("chunk")).__name__ for b in d.media()}
     if kinds:
-        notes.append(f"open point media-number-or-string: chunk sent as {'/'.join(sorted(kinds))}")
+        seen.append(("media-number-or-string", f"chunk as {'/'.join(sorted(kinds))}"))
     if (d.fields.get("StreamCodec") == "PCMA" and isinstance(body.get("mediaFormat"), dict)
             and fmt is None):
-        notes.append(f"open point media-pcma-encoding: PCMA advertised as {body['mediaFormat'].get('encoding')!r}")
-    return notes
+        seen.append(("media-pcma-encoding", f"PCMA as {body['mediaFormat'].get('encoding')!r}"))
+    return seen

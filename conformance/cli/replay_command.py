@@ -1,6 +1,7 @@
 """`conformance replay REPORT RULE`: re-send one failing example from a results.json, as it was sent.
 
-Credentials come from the flags or the environment, never from the report (which has none); the
+Credentials come from the flags or the environment, never from the report (which has none); a near
+miss of them (the authentication matrix) is derived again from yours, as the run derived it. The
 bearer token was replaced by a placeholder when the report was written, so that is what is re-sent.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import requests
 
 from conformance.run.target import Target
+from strategies import Derived
 
 from .options import UsageError
 
@@ -32,6 +34,17 @@ def _example(report_path: str, rule_id: str, index: int) -> tuple[dict, dict]:
     return report, examples[index]
 
 
+def _derived(recorded) -> Derived | None:
+    if recorded is None:
+        return None
+    try:
+        derived = Derived(recorded["kind"], recorded["noise"])
+        derived.header("00000000-0000-4000-8000-000000000000", "PTcheck")  # a kind this version knows, a UUID noise
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UsageError(f"the example's derived_credentials are not ones this version knows: {recorded!r}") from None
+    return derived
+
+
 def replay(report_path: str, rule_id: str, index: int, values: dict) -> int:
     report, example = _example(report_path, rule_id, index)
     recorded_base = report["target"]["base_url"]
@@ -41,11 +54,13 @@ def replay(report_path: str, rule_id: str, index: int, values: dict) -> int:
     headers = {"Accept": "application/json"}
     if example.get("content_type"):
         headers["Content-Type"] = example["content_type"]
-    if example["authorization"] == "target":
+    derived = _derived(example.get("derived_credentials"))
+    if example["authorization"] == "target" or derived is not None:
         if not (values.get("project_id") and values.get("api_token")):
             raise UsageError("replaying this request needs --project-id and --api-token "
                              "(or SIGNALWIRE_PROJECT_ID and SIGNALWIRE_API_TOKEN)")
-        headers["Authorization"] = Target(base_url, values["project_id"], values["api_token"], "", ("",)).basic_header
+        headers["Authorization"] = (derived.header(values["project_id"], values["api_token"]) if derived else
+                                    Target(base_url, values["project_id"], values["api_token"], "", ("",)).basic_header)
     elif example["authorization"] != "none":
         headers["Authorization"] = example["authorization"]
     try:
@@ -54,5 +69,7 @@ def replay(report_path: str, rule_id: str, index: int, values: dict) -> int:
     except requests.RequestException as exc:
         raise UsageError(f"{base_url} did not answer: {type(exc).__name__}") from None
     print(f"{example['method']} {url}\n-> {response.status_code}\n{response.text}")
+    if derived is not None:
+        print(f"(credentials: {derived.description}, derived from yours)")
     print(f"(the report expected {example['expected']}; it got {example['status']})")
     return 0

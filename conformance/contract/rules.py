@@ -434,11 +434,13 @@ POSITIONS: dict[str, InputClass] = {c.id: c for c in _POSITIONS}
 OPEN_POINTS: dict[str, InputClass] = {c.id: c for c in _POSITIONS if c.position is Position.OPEN}
 
 
-def open_point(point_id: str) -> InputClass:
-    try:
-        return OPEN_POINTS[point_id]
-    except KeyError:
-        raise KeyError(f"unknown open point {point_id!r}; known: {', '.join(OPEN_POINTS)}") from None
+def open_point(point_id: str) -> InputClass | OpenPoint:
+    """A REST open point (an input class) or a media one (a behaviour of the stream)."""
+    found = OPEN_POINTS.get(point_id) or next((p for p in MEDIA_OPEN_POINTS if p.id == point_id), None)
+    if found is None:
+        raise KeyError(f"unknown open point {point_id!r}; known: {', '.join(OPEN_POINTS)}, "
+                       f"{', '.join(MEDIA_OPEN_POINT_IDS)}")
+    return found
 
 
 def get(rule_id: str) -> Rule:

@@ -42,6 +42,9 @@ class Exchange:
     response_body: bytes
     elapsed: float
     seed: int | None = None
+    derived: tuple[str, str] | None = None
+    """(variant, noise) when the credentials were derived from the target's own (the authentication
+    matrix): no secret, and enough for a replay to derive them again from the user's token."""
     case: Any = field(default=None, repr=False)
     response: Any = field(default=None, repr=False)
     _json: Any = field(default=None, repr=False)

@@ -32,6 +32,8 @@ class Redacted:
     request_body: str
     response_body: str
     curl: str
+    derived_credentials: dict | None
+    """The authentication matrix's variant and noise, for `conformance replay` to derive again."""
     _secrets: tuple[str, ...]
     _bearer: str | None
 
@@ -48,7 +50,8 @@ def redact(ex: Exchange, *, secrets: tuple[str, ...], basic_header: str) -> Reda
     body = _body(ex, secrets)
     curl = _curl(ex.method, ex.url, authorization, ex.content_type, body)
     response = _scrub(ex.response_text[:RESPONSE_KEPT], secrets, bearer)
-    return Redacted(ex.method, ex.url, ex.content_type, authorization, body, response, curl, secrets, bearer)
+    derived = {"kind": ex.derived[0], "noise": ex.derived[1]} if ex.derived else None
+    return Redacted(ex.method, ex.url, ex.content_type, authorization, body, response, curl, derived, secrets, bearer)
 
 
 def _form_value(value) -> str:

@@ -36,6 +36,8 @@ class Example:
     curl: str
     seed: int | None
     size: int
+    derived_credentials: dict | None = None
+    """{kind, noise} when `authorization` was derived from the target's own (the authentication matrix)."""
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if k != "size"}
@@ -171,6 +173,7 @@ class Results:
             curl=safe.curl,
             seed=ex.seed,
             size=len(safe.request_body) + len(safe.url),
+            derived_credentials=safe.derived_credentials,
         )
         result.examples.append(example)
         result.examples.sort(key=lambda e: e.size)
@@ -190,9 +193,15 @@ class Results:
         with self._lock:
             self.problems.append(message)
 
+    def observe_open_point(self, point_id: str, seen: str) -> None:
+        """A media open point: what the stream did there, counted like a status (information only)."""
+        with self._lock:
+            self.coverage.open_points.setdefault(point_id, Counter())[seen] += 1
+
     @property
     def open_points(self) -> dict:
-        """The open points the run touched, with the statuses the target answered there."""
+        """The open points the run touched, with the statuses the target answered there (for a media
+        open point, what the stream did)."""
         return {point: counts for point, counts in self.coverage.open_points.items() if counts}
 
     @property

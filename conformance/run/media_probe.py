@@ -96,8 +96,8 @@ def run_media(runner, receivers: Receivers) -> list:
         if delivery.session is None and key != unanswered:
             outcomes = _never_connected(runner, receivers, delivery, outcomes)
         failures += runner.results.record(exchange, outcomes, traffic=False)
-        for note in verify.observations(delivery):
-            runner.results.note(note)
+        for point_id, seen in verify.observations(delivery):
+            runner.results.observe_open_point(point_id, seen)
         if key != unanswered:
             runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
         else:

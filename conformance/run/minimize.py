@@ -40,7 +40,7 @@ def minimize(runner: Runner, request: StreamRequest, rule_id: str) -> None:
             break
         candidate = replace(current, fields={k: v for k, v in current.fields.items() if k not in group})
         tries += 1
-        exchange = runner.send(runner.case_for(candidate), runner.expectation_for(candidate))
+        exchange = runner.send(runner.case_for(candidate), runner.expectation_for(candidate), request=candidate)
         failed = dict(checks.evaluate(exchange, runner.check_context)).get(rule_id)
         if isinstance(failed, checks.Failed):
             current = candidate

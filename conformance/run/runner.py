@@ -22,13 +22,18 @@ from conformance.checks import rest as checks
 from conformance.contract import model
 from conformance.records.exchange import Exchange, Expectation
 from conformance.report.results import Results
-from strategies import StreamRequest, open_point_of, unowned_hosts_reserved
+from strategies import Derived, StreamRequest, open_point_of, unowned_hosts_reserved
 
 from .governor import BudgetExhausted, GovernedSession, Governor, TargetUnreachable
 from .target import Target
 
 TIMEOUT_SECONDS = 30
 __all__ = ["BudgetExhausted", "Runner", "TargetUnreachable"]
+
+
+def _derived(request: StreamRequest | None) -> tuple[str, str] | None:
+    auth = request.authorization if request is not None else None
+    return (auth.kind, auth.noise) if isinstance(auth, Derived) else None
 
 
 def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
@@ -123,8 +128,10 @@ class Runner:
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    def send(self, case: Case, expectation: Expectation, session: GovernedSession | None = None) -> Exchange:
-        """`session`: another governed session, for probes that send from several threads at once."""
+    def send(self, case: Case, expectation: Expectation, session: GovernedSession | None = None, *,
+             request: StreamRequest | None = None) -> Exchange:
+        """`session`: another governed session, for probes that send from several threads at once;
+        `request`: the labelled request the case was made from, if any."""
         response = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
@@ -143,6 +150,7 @@ class Runner:
             response_body=response.content or b"",
             elapsed=response.elapsed,
             seed=self.seed,
+            derived=_derived(request),
             case=case,
             response=response,
         )
@@ -181,7 +189,7 @@ class Runner:
         if self.dry_run:
             self.plan(case, expectation)
             return []
-        return self.judge(self.send(case, expectation))
+        return self.judge(self.send(case, expectation, request=request))
 
     def exchange_case(self, case: Case, source: str) -> list[tuple[str, checks.Failed]]:
         mode = case.meta.generation.mode if case.meta else None

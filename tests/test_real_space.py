@@ -72,6 +72,26 @@ def test_a_throttled_space_ends_the_run_with_what_to_do(tmp_path):
     assert report["traffic"]["throttled"] == 3  # the governor's retries were spent first
 
 
+class ThrottledMidRun(EmulatorApp):
+    """A rate limit that closes after 20 creates and stays closed: 429/20429 with Retry-After: 0."""
+
+    answered = 0
+
+    def throttle(self) -> None:
+        self.answered += 1
+        if self.answered > 20:
+            raise HTTPError(429, 20429, "Too Many Requests", [(b"retry-after", b"0")])
+
+
+def test_a_space_throttled_mid_run_ends_the_run_not_judged(tmp_path):
+    """Before, the fourth 429 in a row was judged like an answer to the request (documented-status FAIL):
+    a conforming, throttled space came out NOT CONFORMANT."""
+    with running_emulator(app=ThrottledMidRun()) as server:
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL], suite_env(server), tmp_path)
+    _assert_one_line_exit_2(proc, report, "429", "--rate", "after 3 waits")
+    assert report["traffic"]["sent"] > 20  # it was under way: the preflight passed
+
+
 def test_emulator_answers_a_conference_not_in_progress_with_21220():
     settings = _idle_settings()
     with running_emulator(settings) as server:

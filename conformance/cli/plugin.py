@@ -183,10 +183,6 @@ def _preflight(state: RunState) -> None:
     if exchange.status == 401:
         _unusable(state, f"the credentials were rejected (401) by {state.target.base_url}: check the project id "
                          "and API token")
-    if exchange.status == 429:
-        _unusable(state, f"{state.target.base_url} is throttling this project (429 Too Many Requests) even after "
-                         f"{runner.governor.throttle_retries} waits for Retry-After: run later, or slower with "
-                         "--rate 5/s")
     if _not_in_progress(exchange):
         _unusable(state, f"conference {state.target.conference_sid} is not in progress (SignalWire error 21220, "
                          f"HTTP {exchange.status}): keep a call in it for the whole run (README, nightly recipe), or "

@@ -33,6 +33,11 @@ class TargetUnreachable(Exception):
     """The target did not answer (refused, reset, timed out) even after retries: not a finding."""
 
 
+class TargetThrottled(TargetUnreachable):
+    """The target kept answering 429 after every wait for Retry-After. SignalWire documents 429 (code
+    20429) as a rate limit, not an answer about the request: judging it would fail a conforming server."""
+
+
 @dataclass(frozen=True)
 class Rate:
     count: int
@@ -154,7 +159,11 @@ class GovernedSession(requests.Session):
                 time.sleep(self.governor.backoff_seconds * faults)
                 continue
             self.governor.done(slot)
-            if response.status_code == 429 and throttles < self.governor.throttle_retries:
+            if response.status_code == 429:
+                if throttles >= self.governor.throttle_retries:
+                    host = url.split("/api/", 1)[0]
+                    raise TargetThrottled(f"{host} is throttling this project (429 Too Many Requests) even after "
+                                          f"{throttles} waits for Retry-After: run later, or slower with --rate 5/s")
                 throttles += 1
                 with self.governor._lock:
                     self.governor.throttled += 1

@@ -291,7 +291,7 @@ def test_embedded_emulator_passes_media(tmp_path):
 
 @pytest.mark.parametrize(("player", "rule_id", "status", "alone"), BROKEN_PLAYERS,
                          ids=[p.__name__ for p, *_ in BROKEN_PLAYERS])
-def test_broken_player_is_caught(player, rule_id, status, alone, short_media_waits):
+def test_broken_player_is_caught(player, rule_id, status, alone, short_settle):
     """The media probe against an emulator whose player has one defect: its rule catches it (a SHOULD as WARN)."""
     results, _ = probe(player)
     not_passing = _not_passing(results)

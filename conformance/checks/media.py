@@ -446,8 +446,9 @@ def observations(d: Delivery) -> list[tuple[str, str]]:
     version = next((m.get("version") for m in d.events("connected")), None)
     if version is not None:
         seen.append(("media-connected-version", f"version {version!r}"))
-    body = d.start_body() or {}
-    if d.start_body() is not None:
+    start = d.start_body()
+    body = start or {}
+    if start is not None:
         seen.append(("media-call-sid", "start with callSid" if "callSid" in body else "start without callSid"))
     kinds = {type(b.get("chunk")).__name__ for b in d.media()}
     if kinds:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -187,6 +188,7 @@ def test_no_secret_reaches_reports_or_output(tmp_path, app_class):
         assert not leaked, (where, leaked[:2])
 
 
+@functools.cache
 def _project_text() -> str:
     root = Path(__file__).parents[1]
     suffixes = {".py", ".yaml", ".json", ".html", ".css", ".js", ".toml"}

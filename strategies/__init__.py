@@ -14,7 +14,7 @@ Valid requests cover the must-accept space; invalid ones each break exactly one 
 from ._credentials import Derived
 from ._invalid import BODY_RULE_IDS, invalid_stream_requests, repaired
 from ._open import OPEN_POINT_IDS, has_unowned_host, open_point_of, open_stream_requests, unowned_hosts_reserved
-from ._request import NO_AUTH, Basic, StreamRequest
+from ._request import NO_AUTH, Basic, StreamRequest, form_value
 from ._request_level import (
     AUTH_MATRIX,
     AUTH_MATRIX_JUDGED_BY,
@@ -44,6 +44,7 @@ __all__ = [
     "auth_matrix_cases",
     "boundary_stream_requests",
     "foreign_account",
+    "form_value",
     "has_unowned_host",
     "invalid_stream_requests",
     "malformed_authorization",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
 
+from conformance.records.kinds import RequestKind
+
 from ._credentials import Derived
 
 Encoding = Literal["form", "json"]
@@ -66,8 +68,15 @@ class StreamRequest:
     accepted_by: str | None = None
 
     @property
+    def kind(self) -> RequestKind:
+        """Its position, decided here once: a broken rule wins over an open point."""
+        if self.rule_ids:
+            return RequestKind.INVALID
+        return RequestKind.OPEN if self.open_point is not None else RequestKind.VALID
+
+    @property
     def is_valid(self) -> bool:
-        return not self.rule_ids and self.open_point is None
+        return self.kind is RequestKind.VALID
 
     def to_form(self) -> bytes:
         """form-urlencoded, keys as SignalWire spells them (`Parameter7.Name`)."""

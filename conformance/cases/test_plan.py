@@ -5,28 +5,20 @@ judged as much as it could; `--quick` stops there. Then the depth rounds (one mo
 rule, round by round) and Schemathesis's own phases.
 """
 
-import pytest
+from conformance.run.lifecycle import Phase
 
 
 def test_coverage_set(conformance):
-    conformance.run_coverage_set()
-
-
-def _deep(conformance):
-    if conformance.quick:
-        pytest.skip("--quick: the coverage set only")
+    conformance.phase(Phase.COVERAGE)
 
 
 def test_depth_rounds(conformance):
-    _deep(conformance)
-    conformance.run_depth()
+    conformance.phase(Phase.DEPTH)
 
 
 def test_schemathesis_coverage(conformance):
-    _deep(conformance)
-    conformance.run_schemathesis_coverage()
+    conformance.phase(Phase.SCHEMATHESIS_COVERAGE)
 
 
 def test_schemathesis_fuzzing(conformance):
-    _deep(conformance)
-    conformance.run_schemathesis_fuzzing()
+    conformance.phase(Phase.SCHEMATHESIS_FUZZING)

@@ -18,7 +18,10 @@ from urllib.parse import unquote, urlsplit
 from conformance.contract import document as contract
 from conformance.contract import rules
 from conformance.records.exchange import NOT_JSON, Exchange
+from conformance.records.kinds import RequestKind
 from conformance.records.outcome import PASS, Failed, Outcome
+
+from .registry import Registry
 
 
 @dataclass
@@ -30,17 +33,9 @@ class CheckContext:
 
 
 CheckFn = Callable[[Exchange, CheckContext], Outcome]
-CHECKS: dict[str, CheckFn] = {}
-
-
-def check(rule_id: str) -> Callable[[CheckFn], CheckFn]:
-    rules.get(rule_id)  # an unknown id is a programming error, caught at import
-
-    def register(fn: CheckFn) -> CheckFn:
-        CHECKS[rule_id] = fn
-        return fn
-
-    return register
+REST = Registry("rest")
+check = REST.check
+CHECKS = REST.checks
 
 
 def _short(text: str, limit: int = 200) -> str:
@@ -328,18 +323,33 @@ def no_secret_echo(ex: Exchange, ctx: CheckContext) -> Outcome:
 def expected_status(ex: Exchange, ctx: CheckContext) -> tuple[str, Outcome] | None:
     """The rule the exchange's expectation is about, and whether the status honoured it."""
     exp = ex.expectation
-    if exp.kind == "valid":
+    if exp.kind is RequestKind.VALID:
         default = "accept-valid-json" if ex.encoding == "json" else "accept-valid-form"
         rule_id = exp.rule_ids[0] if exp.rule_ids else default
         outcome = PASS if ex.status == 200 else Failed(f"200 for {exp.reason or 'a valid request'}", _got(ex))
         return rule_id, outcome
-    if exp.kind == "invalid":
+    if exp.kind is RequestKind.INVALID:
         rule = rules.get(exp.rule_ids[0])
         statuses = sorted(rule.rejects_with or ())
         if ex.status in statuses:
             return rule.id, PASS
         return rule.id, Failed(f"{' or '.join(map(str, statuses))} for {exp.reason}", _got(ex))
-    return None  # 'open' (only the universal checks below judge it) and 'schema-negative' (its own check)
+    return None  # open and probe requests: only the universal checks below judge them
+
+
+@check("schema-negative-rejected")
+def schema_negative_rejected(ex: Exchange, ctx: CheckContext) -> Outcome:
+    """Schemathesis's own check, which knows what its negation was and reads the body as sent."""
+    if ex.expectation.kind is not RequestKind.SCHEMA_NEGATIVE or ex.case is None:
+        return None
+    from schemathesis.core.failures import FailureGroup
+    from schemathesis.specs.openapi.checks import negative_data_rejection
+
+    try:
+        ex.case.validate_response(ex.response, checks=[negative_data_rejection])
+    except FailureGroup as group:
+        return Failed("a 4xx for a body that breaks the schema as sent", f"{ex.status}: {group.exceptions[0].title}")
+    return PASS
 
 
 RESPONSE_CHECKS: tuple[tuple[str, CheckFn], ...] = tuple(CHECKS.items())

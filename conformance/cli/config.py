@@ -127,3 +127,14 @@ def target_names(given: Mapping[str, Any], environ: Mapping[str, str] | None = N
     environ = os.environ if environ is None else environ
     meta = resolve(CONFIG_OPTIONS, given, environ)
     return sorted(load(meta["config"], environ).targets)
+
+
+def targets_from(given: Mapping[str, Any], raw: str, environ: Mapping[str, str] | None = None) -> list[str]:
+    """The targets `--targets` names: `all`, or a comma list of the config file's [targets.NAME]."""
+    known = target_names(given, environ)
+    names = known if raw.strip() == "all" else [n.strip() for n in raw.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise UsageError(f"--targets: not in the config file: {', '.join(unknown) or raw} "
+                         f"(defined: {', '.join(known) or 'none'})")
+    return names

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 
 from conformance import __version__
+from conformance.records.kinds import ExitStatus
 
-from .options import CONFIG_OPTIONS, EMULATE_OPTIONS, TARGET_OPTIONS, Option, UsageError, resolve
+from .options import CONFIG_OPTIONS, EMULATE_OPTIONS, TARGET_OPTIONS, UsageError, add_options, resolve
 
-EXIT_OK, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
 RUN_EPILOG = """\
 The run sends a coverage set first (every rule once, every enum value, the custom-parameter
 boundaries, both encodings; its size is printed), then one more example per rule round by round,
@@ -35,34 +35,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _add(parser: argparse.ArgumentParser, options: tuple[Option, ...]) -> None:
-    for option in options:
-        env = f" [env: {option.env}]" if option.env else ""
-        default = f" [default: {option.default}]" if option.default not in (None, []) else ""
-        if option.switch:
-            parser.add_argument(option.flag, dest=option.name, action="store_true", default=False,
-                                help=option.help + env)
-            continue
-        parser.add_argument(
-            option.flag, dest=option.name, metavar=option.metavar, default=None,
-            action="append" if option.many else "store", help=option.help + env + default,
-        )
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="conformance", description="Conformance suite for SignalWire's Create a Conference Stream")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, required=True, metavar="COMMAND")
     run = commands.add_parser("run", help="run the suite against a target (default: the embedded emulator)",
                               epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add(run, TARGET_OPTIONS + CONFIG_OPTIONS)
+    add_options(run.add_argument, TARGET_OPTIONS + CONFIG_OPTIONS)
     run.add_argument("--quiet", action="store_true", help="no live progress, only the summary")
     run.add_argument("--targets", metavar="all|A,B", default=None,
                      help="run several targets of the config file; reports go to REPORT_DIR/<target>/")
     run.add_argument("-n", "--workers", metavar="N|auto", default=None,
-                     help="with --targets: run targets in parallel on N pytest-xdist workers")
+                     help="with --targets: run N targets at once, each in its own process")
     emulate = commands.add_parser("emulate", help="serve the reference emulator until Ctrl-C")
-    _add(emulate, EMULATE_OPTIONS)
+    add_options(emulate.add_argument, EMULATE_OPTIONS)
     emulate.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
     emulate.add_argument("--media", action="store_true",
                          help="stream for real after each create (dials and calls back loopback hosts only)")
@@ -78,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
     replay.add_argument("--example", type=int, default=0, help="which kept example (default: the smallest)")
-    _add(replay, tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS))
+    add_options(replay.add_argument, tuple(o for o in TARGET_OPTIONS if o.name in REPLAY_OPTIONS))
     return parser
 
 
@@ -144,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(vars(args), quiet=args.quiet)
     except UsageError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return ExitStatus.NOT_MADE
     except KeyboardInterrupt:
         print("conformance: interrupted", file=sys.stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:  # `conformance run | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return ExitStatus.BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

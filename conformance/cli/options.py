@@ -6,17 +6,20 @@ value is checked here, so that bad input anywhere ends in one clear line (`Usage
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rfc3986 import exceptions as uri_errors
 from rfc3986 import uri_reference, validators
 
-from conformance.emulator.settings import API_ROOT
+from conformance.common.loopback import is_loopback
+from conformance.contract.document import API_ROOT
+from conformance.records.settings import RunSettings
 
 
 class UsageError(ValueError):
@@ -186,8 +189,23 @@ class Option:
         return "--" + self.name.replace("_", "-")
 
 
+def add_options(add: Callable[..., Any], options: tuple[Option, ...], *, flag_prefix: str = "--",
+                dest_prefix: str = "") -> None:
+    """Declare `options` with `add`: argparse's `add_argument` (`conformance run`) or pytest's `addoption`
+    (`--conformance-*`), the same way, from the one table."""
+    for option in options:
+        env = f" [env: {option.env}]" if option.env else ""
+        default = f" [default: {option.default}]" if option.default not in (None, [], False) else ""
+        flag, dest = flag_prefix + option.name.replace("_", "-"), dest_prefix + option.name
+        if option.switch:
+            add(flag, dest=dest, action="store_true", default=False, help=option.help + env)
+        else:
+            add(flag, dest=dest, default=None, action="append" if option.many else "store", metavar=option.metavar,
+                help=option.help + env + default)
+
+
 TARGET_OPTIONS: tuple[Option, ...] = (
-    Option("base_url", "API root of the target, e.g. https://NAME.signalwire.com/api/laml/2010-04-01 "
+    Option("base_url", f"API root of the target, e.g. https://NAME.signalwire.com{API_ROOT} "
            "(default: start the embedded emulator)", "CONFORMANCE_BASE_URL", _base_url, metavar="URL"),
     Option("space", "short form of --base-url: NAME.signalwire.com", "SIGNALWIRE_SPACE", _space, metavar="HOST"),
     Option("project_id", "project id (the Basic-auth user name)", "SIGNALWIRE_PROJECT_ID", metavar="ID"),
@@ -283,43 +301,6 @@ def resolve(options: tuple[Option, ...], given: Mapping[str, Any], environ: Mapp
     return values
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    target_name: str | None
-    base_url: str | None
-    project_id: str | None
-    api_token: str | None = field(repr=False)
-    account_sid: str | None
-    conference_sids: tuple[str, ...]
-    ca_file: str | None
-    max_examples: int
-    seed: int | None
-    report_dir: str
-    max_requests: int | None = None
-    rate: Any = None
-    waivers: str | None = None
-    cleanup: bool = False
-    dry_run: bool = False
-    media: bool = False
-    quick: bool = False
-    allow_partial: bool = False
-    media_public_url: str | None = None
-    callback_public_url: str | None = None
-    media_port: int = 0
-    callback_port: int = 0
-    media_host: str | None = None
-    media_cert: str | None = None
-    media_key: str | None = None
-
-    @property
-    def uses_emulator(self) -> bool:
-        return self.base_url is None
-
-
-def is_loopback(host: str) -> bool:
-    return host == "localhost" or host.startswith("127.") or host == "::1"
-
-
 def _refuse_insecure(base_url: str, allowed: bool) -> None:
     from urllib.parse import urlsplit
 
@@ -352,33 +333,11 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
         if values.get("media"):
             _check_media_reach(base_url, values)
     _check_media_cert(values)
-    return RunSettings(
-        target_name=target_name,
-        base_url=base_url,
-        project_id=project_id,
-        api_token=token,
-        account_sid=values.get("account_sid") or project_id,
-        conference_sids=conferences,
-        ca_file=values.get("ca_file"),
-        max_examples=values.get("max_examples") or 25,
-        seed=values.get("seed"),
-        report_dir=values.get("report_dir") or "reports",
-        max_requests=values.get("max_requests"),
-        rate=values.get("rate"),
-        waivers=values.get("waivers"),
-        cleanup=bool(values.get("cleanup")),
-        dry_run=bool(values.get("dry_run")),
-        media=bool(values.get("media")),
-        quick=bool(values.get("quick")),
-        allow_partial=bool(values.get("allow_partial")),
-        media_public_url=values.get("media_public_url"),
-        callback_public_url=values.get("callback_public_url"),
-        media_port=values.get("media_port") or 0,
-        callback_port=values.get("callback_port") or 0,
-        media_host=values.get("media_host"),
-        media_cert=values.get("media_cert"),
-        media_key=values.get("media_key"),
-    )
+    derived = {"base_url": base_url, "account_sid": values.get("account_sid") or project_id,
+               "conference_sids": conferences, "target_name": target_name}
+    names = {f.name for f in dataclasses.fields(RunSettings)}
+    given = {k: v for k, v in values.items() if k in names and v is not None and k not in derived}
+    return RunSettings(**given, **derived)
 
 
 def _throttle(text: str, name: str):

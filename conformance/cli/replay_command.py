@@ -12,6 +12,7 @@ from pathlib import Path
 
 import requests
 
+from conformance.contract.document import API_ROOT
 from conformance.run.target import Target
 from strategies import Derived
 
@@ -48,7 +49,7 @@ def _derived(recorded) -> Derived | None:
 def replay(report_path: str, rule_id: str, index: int, values: dict) -> int:
     report, example = _example(report_path, rule_id, index)
     recorded_base = report["target"]["base_url"]
-    base_url = values.get("base_url") or (f"https://{values['space']}/api/laml/2010-04-01" if values.get("space")
+    base_url = values.get("base_url") or (f"https://{values['space']}{API_ROOT}" if values.get("space")
                                           else recorded_base)
     url = base_url + example["url"][len(recorded_base):] if example["url"].startswith(recorded_base) else example["url"]
     headers = {"Accept": "application/json"}

@@ -1,64 +1,47 @@
-"""`conformance run`: the packaged cases through pytest, in-process, with a live progress display."""
+"""`conformance run`: one run driven directly (no pytest), with a live line per phase; or several
+config-file targets, each in its own process, with a table of their verdicts."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
+from conformance.records.kinds import ExitStatus
 from conformance.report.combined import combined_exit_code, combined_table
 from conformance.report.summary import summary_lines
+from conformance.report.verdict import exit_status
+from conformance.report.writer import write_reports
+from conformance.run.governor import INTERRUPTED
+from conformance.run.lifecycle import Run, RunNotMade
 
-from .config import settings_for, target_names
-from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError
-from .plugin import SETTINGS_KEY, STATE_KEY, reset_interruption
-
-_CASES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "cases")
+from .config import settings_for, targets_from
+from .options import TARGET_OPTIONS, UsageError
+from .waivers import load_for
 
 
-class _CliPlugin:
-    """Hands the checked settings to the plugin (no secret on pytest's argv) and shows progress."""
-
-    def __init__(self, settings, *, quiet: bool) -> None:
-        self.settings = settings
+class _Console:
+    def __init__(self, *, quiet: bool) -> None:
         self.quiet = quiet
-        self.config = None
-        self.total = 0
-        self.done = 0
         self.started = time.monotonic()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, *, always: bool = False) -> None:
+        if self.quiet and not always:
+            return
         try:
             print(text, flush=True)
         except BrokenPipeError:  # the reader (`| head`) left: stop talking, keep running
             self.quiet = True
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        self.config = config
-        if self.settings is not None:
-            config.stash[SETTINGS_KEY] = self.settings
-
-    def pytest_collection_modifyitems(self, items) -> None:
-        self.total = len(items)
-        if not self.quiet:
-            self.say(f"conformance: {self.total} cases")
-
-    def pytest_runtest_logreport(self, report) -> None:
-        if self.quiet or report.when != "call" and not (report.when == "setup" and report.failed):
-            return
-        self.done += 1
-        state = self.config.stash.get(STATE_KEY, None)
-        sent = state.results.requests if state is not None and state.results is not None else 0
-        mark = {"passed": "ok  ", "failed": "FAIL", "skipped": "skip"}[report.outcome]
-        name = report.nodeid.split("::", 1)[-1]
-        self.say(f"  [{self.done:>2}/{self.total}] {mark} {name:<48} {sent:>6} requests  "
-                 f"{time.monotonic() - self.started:5.1f}s")
+    def phase(self, index: int, total: int, name: str, failed: dict, sent: int) -> None:
+        mark = "FAIL" if failed else "ok  "
+        self.say(f"  [{index}/{total}] {mark} {name:<48} {sent:>6} requests  {time.monotonic() - self.started:5.1f}s")
 
 
-def _hypothesis_cache() -> None:
+def hypothesis_cache() -> None:
     """Hypothesis keeps its Unicode tables and the constants it reads from local modules under
     ./.hypothesis, rebuilt in every new working directory (about 1 s of a quick run) and left
     behind in the user's. A run of the suite keeps them in the user's cache directory instead,
@@ -76,71 +59,105 @@ def _hypothesis_cache() -> None:
     set_hypothesis_home_dir(directory)
 
 
-# -c /dev/null and --rootdir: the user's own pytest configuration and conftest files must not
-# change what the suite runs, nor must other installed plugins (and not loading them saves
-# start-up); --assert=plain: the cases assert nothing themselves, and rewriting every module
-# of the plugin's package cost about 0.4 s; -p no:terminal: the live lines and the summary are the output;
-# -p no:unraisableexception: a Ctrl-C that lands in a finalizer would come out as pytest's warning,
-# traceback and all; the signal handler's own hook (cli/main.py) drops it, the run ends at the next request.
-PYTEST_OPTIONS = ("-c", os.devnull, "--rootdir", _CASES_DIR, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
-                  "-p", "no:unraisableexception", "--assert=plain", "--disable-plugin-autoload",
-                  "-p", "conformance.cli.plugin")
-
-
-def run(given: dict, *, quiet: bool = False) -> int:
+def run(given: dict, *, quiet: bool = False) -> ExitStatus:
     settings = settings_for(given)
-    reset_interruption()
-    _hypothesis_cache()
-    plugin = _CliPlugin(settings, quiet=quiet)
-    code = pytest.main([_CASES_DIR, *PYTEST_OPTIONS], plugins=[plugin])
-    state = plugin.config.stash.get(STATE_KEY, None) if plugin.config else None
-    if state is None or state.results is None:
-        print(f"conformance: the run could not start (pytest exit {int(code)})", file=sys.stderr)
-        return 2
-    if state.results.problems:  # the run was not made: the reason, on one line, is the whole story
-        print(f"conformance: {state.results.problems[0]}", file=sys.stderr)
-        return 2
-    plugin.say("\n".join([""] + summary_lines(state)))
-    if state.interrupted:
-        return 130 if not state.results.problems else 2
-    return state.results.exit_code()
+    waivers = load_for(settings)
+    hypothesis_cache()
+    console = _Console(quiet=quiet)
+    run = Run(settings, waivers=waivers)
+    try:
+        for line in run.announcement():
+            console.say(line, always=settings.dry_run)
+        if settings.media and settings.dry_run and not (settings.media_public_url or settings.media_cert
+                                                        or settings.uses_emulator):
+            from conformance.common.tls import load_or_make_ca
+
+            load_or_make_ca(run.media_tls_dir)  # made now, so a vendor's server can trust it before the first run
+            console.say(trust_line(str((run.media_tls_dir / "ca.pem").resolve())), always=True)
+        _announce_receivers(run, console)
+        run.preflight()
+        phases = run.phases()
+        for index, phase in enumerate(phases, 1):
+            failed = run.must_failures(run.execute(phase))
+            console.phase(index, len(phases), str(phase), failed, run.requests_judged)
+    except RunNotMade:
+        pass  # the record says why; the one line comes below
+    except KeyboardInterrupt:
+        INTERRUPTED.set()  # the one flag: the record reads it, and any request still in flight stops
+    finally:
+        record = run.finish()
+        written = write_reports(record)
+    if record.results.problems:  # the run was not made: the reason, on one line, is the whole story
+        print(f"conformance: {record.results.problems[0]}", file=sys.stderr)
+        return exit_status(record)
+    console.say("\n".join([""] + summary_lines(record, written)), always=True)
+    return exit_status(record)
 
 
-def _passthrough(given: dict) -> list[str]:
-    """Flags given to `conformance run`, as the plugin's options for the workers; never a secret:
-    the token travels in the environment, which the workers inherit."""
-    args = []
-    for option in TARGET_OPTIONS + CONFIG_OPTIONS:
+def _announce_receivers(run: Run, console: _Console) -> None:
+    receivers = run.receivers
+    if receivers is None or run.target.is_emulator:
+        return
+    console.say(f"conformance: media: streams to {receivers.media_url('...')}, callbacks to "
+                f"{receivers.callback_url('...')}", always=True)
+    if receivers.ca_file:
+        console.say(trust_line(receivers.ca_file), always=True)
+
+
+def trust_line(ca_file: str) -> str:
+    return (f"conformance: media: the wss receiver's CA is {ca_file}; a server that checks certificates trusts it "
+            f"with SSL_CERT_FILE={ca_file} (OpenSSL, Python), REQUESTS_CA_BUNDLE (requests), NODE_EXTRA_CA_CERTS "
+            "(Node) or its own CA option")
+
+
+# --- several targets -------------------------------------------------------------------------------
+def _passthrough(given: dict) -> tuple[list[str], dict]:
+    """Flags given to `conformance run`, for each target's own process, and the environment it gets:
+    never a secret on a command line (the token travels in the environment)."""
+    args, env = [], dict(os.environ)
+    for option in TARGET_OPTIONS:
         value = given.get(option.name)
-        if value in (None, False, []):
+        if value in (None, False, []) or option.name == "report_dir":
             continue
         if option.secret:
-            os.environ[option.env] = value
+            env[option.env] = value
             continue
-        flag = "--conformance-" + option.name.replace("_", "-")
         if option.switch:
-            args.append(flag)
+            args.append(option.flag)
         else:
-            args += [f"{flag}={item}" for item in (value if option.many else [value])]
-    return args
+            args += [f"{option.flag}={item}" for item in (value if option.many else [value])]
+    if given.get("config"):
+        args.append(f"--config={given['config']}")
+    return args, env
 
 
-def run_targets(given: dict, raw_targets: str, workers: str | None, *, quiet: bool = False) -> int:
-    known = target_names(given)
-    names = known if raw_targets.strip() == "all" else [n.strip() for n in raw_targets.split(",") if n.strip()]
-    unknown = [n for n in names if n not in known]
-    if unknown or not names:
-        raise UsageError(f"--targets: not in the config file: {', '.join(unknown) or raw_targets} "
-                         f"(defined: {', '.join(known) or 'none'})")
+def _workers(text: str | None) -> int:
+    if text is None:
+        return 1
+    if text.strip() == "auto":
+        return os.cpu_count() or 1
+    if not text.strip().isdigit() or int(text) < 1:
+        raise UsageError(f"-n/--workers must be a whole number of at least 1, or auto; got {text!r}")
+    return int(text)
+
+
+def run_targets(given: dict, raw_targets: str, workers: str | None, *, quiet: bool = False) -> ExitStatus:
+    names = targets_from(given, raw_targets)
     for name in names:  # every target's settings are checked before anything is sent
         settings_for(given, target=name)
-    _hypothesis_cache()
     root = settings_for(given).report_dir
-    plugin = _CliPlugin(None, quiet=quiet)
-    args = [_CASES_DIR, "-c", os.devnull, "--rootdir", _CASES_DIR, "-p", "no:cacheprovider", "-p", "no:terminal",
-            "--assert=plain", f"--conformance-targets={','.join(names)}", *_passthrough(given)]
-    if workers:
-        args += ["-n", workers, "--dist", "loadgroup"]
-    pytest.main(args, plugins=[plugin])
-    plugin.say("\n".join([""] + combined_table(root, names)))
+    args, env = _passthrough(given)
+    count = _workers(workers)
+    console = _Console(quiet=quiet)
+
+    def one(name: str) -> int:
+        command = [sys.executable, "-m", "conformance", "run", "--quiet", f"--target={name}",
+                   f"--report-dir={os.path.join(root, name)}", *args]
+        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        console.say(f"  {name}: exit {done.returncode}")
+        return done.returncode
+
+    with ThreadPoolExecutor(max(1, count)) as pool:
+        list(pool.map(one, names))
+    console.say("\n".join([""] + combined_table(root, names)), always=True)
     return combined_exit_code(root, names)

@@ -58,3 +58,8 @@ def load(path: str) -> dict[str, Waiver]:
             raise UsageError(f"{where}: expires must be a date like 2027-03-31")
         waivers[rule_id] = Waiver(rule_id, reason.strip(), expires)
     return waivers
+
+
+def load_for(settings) -> dict[str, Waiver]:
+    """The waivers a run's settings name (none if they name no file)."""
+    return load(settings.waivers) if settings.waivers else {}

@@ -24,6 +24,11 @@ from referencing.jsonschema import DRAFT202012  # noqa: E402
 SPEC_FILE = "create-conference-stream.openapi.yaml"
 OPERATION_PATH = "/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Streams"
 DOCUMENTED_STATUSES = (200, 400, 401, 404, 422)
+API_ROOT = "/api/laml/2010-04-01"
+"""The path of the document's server (`servers: https://YOUR_SPACE.signalwire.com/api/laml/2010-04-01`);
+a test holds the two together."""
+PARAMETER_KEY = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+"""A custom parameter's form key, as the document spells it (`Parameter1.Name` ... `Parameter99.Value`)."""
 _DOC_URI = "urn:conformance:spec"
 
 

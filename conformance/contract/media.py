@@ -87,7 +87,7 @@ DEFAULT_TRACK = document.enum_default("Track") or "both_tracks"
 TOLERATED_DEFAULT_TRACKS = ("both_tracks", "inbound_track")
 """The REST page's default, and the cXML page's (`track` ... `default="inbound_track"`, Twilio's too)."""
 
-_PARAM_KEY = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+_PARAM_KEY = document.PARAMETER_KEY
 
 
 def custom_parameters(fields: dict[str, Any]) -> dict[str, str]:

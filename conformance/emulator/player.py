@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import requests
 
 from conformance.common import codecs
+from conformance.common.loopback import LOOPBACK_NAMES
 
 log = logging.getLogger("conformance.emulator.media")
 CHUNK_MS = 20
@@ -43,7 +44,7 @@ FORMATS = {"PCMU": (codecs.MULAW, 8000), "PCMA": (codecs.ALAW, 8000), "L16": (co
            "L16@16000h": (codecs.L16, 16000), "L16@24000h": (codecs.L16, 24000)}
 TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
 DEFAULT_TRACK = "both_tracks"  # the REST page's default (the cXML <Stream> page says inbound_track)
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOOPBACK_HOSTS = LOOPBACK_NAMES
 DTMF_EVERY, MARK_EVERY = 10, 10  # chunks between interleaved dtmf / mark messages, when asked for
 
 

@@ -6,7 +6,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
-API_ROOT = "/api/laml/2010-04-01"
+from conformance.contract.document import API_ROOT  # noqa: F401 - the emulator serves the document's root
 
 
 def _token() -> str:

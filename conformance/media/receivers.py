@@ -28,10 +28,9 @@ from urllib.parse import parse_qsl
 
 import uvicorn
 
+from conformance.common.loopback import LOOPBACK_NAMES
 from conformance.common.tls import media_tls_files
 from conformance.records.media import Callback, MediaSession
-
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 class _CallbackApp:
@@ -117,7 +116,7 @@ class Receivers:
             directory = self.tls_dir
             if directory is None:
                 directory = Path(self._stack.enter_context(tempfile.TemporaryDirectory(prefix="receiver-tls-")))
-            files = media_tls_files(directory, (*LOOPBACK_NAMES, self.host))
+            files = media_tls_files(directory, (*sorted(LOOPBACK_NAMES), self.host))
             self.ca_file = str(files.ca_file.resolve())
             self.cert_file, self.key_file = str(files.cert_file), str(files.key_file)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -6,24 +6,25 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .kinds import RequestKind
+from .outcome import Outcome
+
 NOT_JSON = object()
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """What a request should get. `kind`: 'valid' (a 200; `rule_ids` may name the must-accept rule that
-    judges it, else accept-valid-form/json), 'invalid' (breaks `rule_ids`), 'open' (`rule_ids` holds the
-    open point's id: either answer conforms, only the universal rules judge it) or 'schema-negative'
-    (Schemathesis negated the schema; whether it is invalid on the wire is decided by its check)."""
+    """What a request should get (see `RequestKind`). `rule_ids`: for VALID, the must-accept rule that
+    judges it (else accept-valid-form/json); for INVALID, the rules it breaks; for OPEN, the open point."""
 
-    kind: str
+    kind: RequestKind
     rule_ids: tuple[str, ...] = ()
     source: str = "strategies"
     reason: str = ""
 
     @property
     def open_point(self) -> str | None:
-        return self.rule_ids[0] if self.kind == "open" and self.rule_ids else None
+        return self.rule_ids[0] if self.kind is RequestKind.OPEN and self.rule_ids else None
 
 
 @dataclass
@@ -77,3 +78,13 @@ class Exchange:
     @property
     def media_type(self) -> str:
         return self.response_headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One exchange and the outcomes of the rules that judged it. `counted` False: a verdict about an
+    exchange already counted as traffic (a state rule judging the second create of a probe)."""
+
+    exchange: Exchange
+    outcomes: tuple[tuple[str, Outcome], ...]
+    counted: bool = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -11,5 +12,9 @@ class Failed:
     got: str
 
 
-PASS = "pass"
-Outcome = Failed | str | None
+class Held(Enum):
+    PASS = "pass"
+
+
+PASS = Held.PASS
+Outcome = Failed | Held | None

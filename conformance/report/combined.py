@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conformance.records.kinds import ExitStatus
+
 
 def _report(root: str, name: str) -> dict | None:
     path = Path(root) / name / "results.json"
@@ -14,15 +16,18 @@ def _report(root: str, name: str) -> dict | None:
         return None
 
 
-_SEVERITY = {0: 0, 3: 1, 1: 2, 2: 3}
-"""Worst last: a pass, an incomplete run, a failure, a run not made."""
+def _status(code) -> ExitStatus:
+    try:
+        return ExitStatus(code)
+    except ValueError:
+        return ExitStatus.NOT_MADE
 
 
-def combined_exit_code(root: str, names: list[str]) -> int:
-    """The worst of the targets' exits: 2 if any run was not made (or left no report), else 1 if any
-    failed, else 3 if any left a MUST rule not run."""
-    codes = [(_report(root, n) or {"exit_code": 2})["exit_code"] for n in names]
-    return max(codes, key=lambda c: _SEVERITY.get(c, 3)) if codes else 2
+def combined_exit_code(root: str, names: list[str]) -> ExitStatus:
+    """The worst of the targets' exits (`ExitStatus.severity`): a run not made (or one that left no
+    report) over an interrupted one, over a failure, over a MUST rule not run."""
+    codes = [_status((_report(root, n) or {"exit_code": 2})["exit_code"]) for n in names]
+    return max(codes, key=lambda c: c.severity) if codes else ExitStatus.NOT_MADE
 
 
 def combined_table(root: str, names: list[str]) -> list[str]:

@@ -6,7 +6,6 @@ Schemathesis), so the matrix shows what reached the target, not what was planned
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from conformance.contract import document as contract
@@ -15,7 +14,7 @@ from conformance.records.exchange import Exchange
 
 LONG_VALUE = 1024
 """A value at least this long counts as a 'very long value'."""
-_PARAM = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
+_PARAM = contract.PARAMETER_KEY
 
 
 def boundary_labels() -> tuple[str, ...]:

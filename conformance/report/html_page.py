@@ -6,6 +6,8 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
+from conformance.records.kinds import Status
+
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 main{max-width:1100px;margin:0 auto;padding:0 20px 40px}
@@ -30,7 +32,6 @@ font-size:10px;line-height:1.2;overflow:hidden;border-radius:3px;color:#fff;box-
 table.counts{width:auto}table.counts td.gap{background:#fde2e1;color:#b3261e;font-weight:700}
 """
 _STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
-_ORDER = {"FAIL": 0, "NOT RUN": 1, "PARTIAL": 2, "WARN": 3, "WAIVED": 4, "PASS": 5, "N/A": 6, "SKIP": 7}
 
 
 def _css(status: str) -> str:
@@ -115,7 +116,7 @@ def _matrix(requirements: list[dict]) -> str:
            "<th>requirement</th><th>rests on</th></tr></thead>"]
     for area in sorted(areas):
         out.append(f'<tbody data-area="{escape(area)}"><tr><th colspan="7">{escape(area)}</th></tr>')
-        for r in sorted(areas[area], key=lambda r: (_ORDER[r["status"]], r["id"])):
+        for r in sorted(areas[area], key=lambda r: (Status(r["status"]).rank, r["id"])):
             out.append(f'<tr class="rule" data-rule="{escape(r["id"])}"><td><code>{escape(r["id"])}</code></td>'
                        f'<td>{r["level"]}</td><td class="st {_css(r["status"])}">{r["status"]}</td>'
                        f'<td>{r["passed"]}</td><td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
@@ -172,7 +173,7 @@ def _coverage(report: dict) -> str:
 
 def _failures(requirements: list[dict]) -> str:
     blocks = []
-    for r in sorted(requirements, key=lambda r: (_ORDER[r["status"]], r["id"])):
+    for r in sorted(requirements, key=lambda r: (Status(r["status"]).rank, r["id"])):
         for e in r["examples"][:1] if r["status"] in ("FAIL", "WARN") else []:
             blocks.append(
                 f'<div class="failure {r["status"]}" id="fail-{escape(r["id"])}"><b>{r["status"]} '

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def replay_command(state, rule_id: str, index: int) -> str:
-    report = Path(state.settings.report_dir) / "results.json"
+def replay_command(report_dir: str, rule_id: str, index: int) -> str:
+    report = Path(report_dir) / "results.json"
     suffix = f" --example {index}" if index else ""
     return f"conformance replay {report} {rule_id}{suffix}"

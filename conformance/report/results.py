@@ -7,15 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from conformance.contract import rules
-from conformance.records.exchange import Exchange
-from conformance.records.outcome import PASS, Failed, Outcome
+from conformance.records.exchange import Exchange, Judged
+from conformance.records.kinds import RequestKind, Status
+from conformance.records.outcome import PASS, Failed
 
 from .coverage import Coverage
 from .redact import redact
 
 KEPT_EXAMPLES = 3
-EXIT_INCOMPLETE = 3
-"""No MUST rule failed, but some were never exercised (the budget ran out, or the run was cut short)."""
 
 
 @dataclass(frozen=True)
@@ -73,26 +72,32 @@ class RuleResult:
         return self.waiver is not None and self.waiver.active()
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         if self.failed:
             if self.waived:
-                return "WAIVED"
-            return "FAIL" if self.rule.level is rules.Level.MUST else "WARN"
+                return Status.WAIVED
+            return Status.FAIL if self.rule.level is rules.Level.MUST else Status.WARN
         if not self.expected:
-            return "PASS" if self.passed else "SKIP"
+            return Status.PASS if self.passed else Status.SKIP
         if not self.exercised:
-            return "NOT RUN"
+            return Status.NOT_RUN
         if not self.complete:
-            return "PARTIAL"  # some of its coverage-set requests were never sent
+            return Status.PARTIAL  # some of its coverage-set requests were never sent
         # offered, but no answer called for it (errors-nonempty when no 422 came back): held vacuously
-        return "PASS" if self.passed else "N/A"
+        return Status.PASS if self.passed else Status.NOT_APPLICABLE
 
 
 class Results:
-    """Thread-safe: the concurrency probes record from several threads."""
+    """Everything judged in one run. Written by the run that owns it (`conformance.run.lifecycle.Run`),
+    and by no other module; read by the report. Thread-safe.
+
+    `gates`: how many coverage-set steps exercise each rule (see `planner.Plan.gates`); `coverage_set_size`:
+    the planned coverage set in requests (preflight included); `discard`: judge nothing (a dry run, whose
+    answers are not the target's)."""
 
     def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None,
-                 media: bool = False, allow_partial: bool = False) -> None:
+                 media: bool = False, allow_partial: bool = False, gates: dict[str, int] | None = None,
+                 coverage_set_size: int | None = None, discard: bool = False) -> None:
         self._lock = threading.Lock()
         self._secrets = secrets
         self._basic_header = basic_header
@@ -115,9 +120,11 @@ class Results:
         for rule_id in rules.MEDIA_RULE_IDS:
             self.by_rule[rule_id].expected = media
         self.coverage = Coverage()
-        self.dry_run = False
-        self.coverage_set_size: int | None = None
-        """The planned coverage set's size in requests (preflight included)."""
+        self.discard = discard
+        self.coverage_set_size = coverage_set_size
+        for rule_id, count in (gates or {}).items():
+            if rule_id in self.by_rule:
+                self.by_rule[rule_id].planned = count
 
     def is_waived(self, rule_id: str) -> bool:
         return self.by_rule[rule_id].waived
@@ -127,10 +134,12 @@ class Results:
             if message not in self.notes:
                 self.notes.append(message)
 
-    def record(self, ex: Exchange, outcomes: list[tuple[str, Outcome]], *, traffic: bool = True
-               ) -> list[tuple[str, Failed]]:
-        """Count the exchange (unless `traffic` is False: a verdict about one already counted)."""
+    def record(self, judged: Judged) -> list[tuple[str, Failed]]:
+        """Count the exchange (unless it was counted before) and its rules' outcomes; the failures."""
+        ex, outcomes, traffic = judged.exchange, judged.outcomes, judged.counted
         failures = []
+        if self.discard:
+            return failures
         with self._lock:
             if traffic:
                 self.requests += 1
@@ -149,11 +158,12 @@ class Results:
 
     def _area(self, ex: Exchange) -> str:
         ids = ex.expectation.rule_ids
-        if ex.expectation.kind == "open":
+        kind = ex.expectation.kind
+        if kind is RequestKind.OPEN:
             return "open points"
         if ids:
             return rules.get(ids[0]).area.value
-        return "validation" if ex.expectation.kind == "schema-negative" else "valid requests"
+        return "validation" if kind is RequestKind.SCHEMA_NEGATIVE else "valid requests"
 
     def _keep(self, result: RuleResult, ex: Exchange, failed: Failed) -> None:
         safe = redact(ex, secrets=self._secrets, basic_header=self._basic_header)
@@ -186,6 +196,8 @@ class Results:
 
     def add_example(self, rule_id: str, ex: Exchange, failed: Failed) -> None:
         """A further failing example of a rule, already counted (a minimized reproduction)."""
+        if self.discard:
+            return
         with self._lock:
             self._keep(self.by_rule[rule_id], ex, failed)
 
@@ -206,23 +218,21 @@ class Results:
 
     @property
     def must_failed(self) -> list[RuleResult]:
-        return [r for r in self.by_rule.values() if r.status == "FAIL"]
+        return [r for r in self.by_rule.values() if r.status is Status.FAIL]
 
     def offer(self, rule_ids, count: int = 1) -> None:
         """`count` requests were sent whose answers the rules `rule_ids` judge."""
+        if self.discard:
+            return
         with self._lock:
             for rule_id in rule_ids:
                 if rule_id in self.by_rule:
                     self.by_rule[rule_id].offered += count
 
-    def plan(self, gates: dict[str, int]) -> None:
-        """How many coverage-set steps exercise each rule (see `planner.Plan.gates`)."""
-        for rule_id, count in gates.items():
-            if rule_id in self.by_rule:
-                self.by_rule[rule_id].planned = count
-
     def cover(self, rule_ids) -> None:
         """A coverage-set step was sent: one more of each of these rules' planned steps."""
+        if self.discard:
+            return
         with self._lock:
             for rule_id in rule_ids:
                 if rule_id in self.by_rule:
@@ -237,12 +247,6 @@ class Results:
         """MUST rules not exercised in full (NOT RUN or PARTIAL); failed ones count as failed."""
         return [r for r in self.must_expected if not r.complete and not r.failed]
 
-    def exit_code(self) -> int:
-        """0 held, 1 a MUST failed, 2 not made, 3 incomplete: a MUST rule NOT RUN (unless --allow-partial)."""
-        if self.problems:
-            return 2
-        if self.must_failed:
-            return 1
-        if self.must_not_run and not (self.allow_partial or self.dry_run):
-            return EXIT_INCOMPLETE
-        return 0
+    def spend_budget(self) -> None:
+        with self._lock:
+            self.budget_spent = True

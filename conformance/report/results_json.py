@@ -10,33 +10,34 @@ from conformance import __version__
 from conformance.contract import document as contract
 from conformance.contract import rules
 
+from .record import RunRecord
 from .replay import replay_command
-from .summary import verdict_line
+from .verdict import exit_status, verdict_line
 
 
 def _iso(timestamp: float | None) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
 
 
-def report_dict(state) -> dict:
-    results = state.results
+def report_dict(record: RunRecord) -> dict:
+    results, settings, traffic = record.results, record.settings, record.traffic
+    report_dir = settings.report_dir
     return {
         "suite_version": __version__,
-        "target": {"base_url": state.target.base_url, "embedded_emulator": state.target.is_emulator},
+        "target": {"base_url": record.base_url, "embedded_emulator": record.embedded_emulator},
         "spec_sha256": contract.spec_sha256(),
-        "seed": state.seed,
-        "max_examples": state.settings.max_examples,
-        "started": _iso(state.started),
-        "finished": _iso(state.finished),
-        "duration_s": round((state.finished or state.started) - state.started, 3),
-        "interrupted": state.interrupted,
-        "exit_code": results.exit_code(),
-        "verdict": verdict_line(state),
+        "seed": record.seed,
+        "max_examples": settings.max_examples,
+        "started": _iso(record.started),
+        "finished": _iso(record.finished),
+        "duration_s": round(record.duration, 3),
+        "interrupted": record.interrupted,
+        "exit_code": int(exit_status(record)),
+        "verdict": verdict_line(record),
         "problems": list(results.problems),
         "notes": list(results.notes),
-        "traffic": {"sent": state.runner.governor.sent, "throttled": state.runner.governor.throttled,
-                    "network_faults_retried": state.runner.governor.network_faults,
-                    "max_requests": state.runner.governor.max_requests},
+        "traffic": {"sent": traffic.sent, "throttled": traffic.throttled, "unavailable_retried": traffic.unavailable,
+                    "network_faults_retried": traffic.network_faults, "max_requests": traffic.max_requests},
         "requests": results.requests,
         "requirements": [
             {
@@ -52,7 +53,7 @@ def report_dict(state) -> dict:
                 "expected": r.expected,
                 "waiver": ({"reason": r.waiver.reason, "expires": r.waiver.expires.isoformat(),
                             "active": r.waived} if r.waiver else None),
-                "examples": [{**e.as_dict(), "replay": replay_command(state, r.rule.id, i)}
+                "examples": [{**e.as_dict(), "replay": replay_command(report_dir, r.rule.id, i)}
                              for i, e in enumerate(r.examples)],
             }
             for r in results.by_rule.values()
@@ -61,13 +62,14 @@ def report_dict(state) -> dict:
                        "exercised": len(results.must_expected) - len(results.must_not_run),
                        "not_run": [r.rule.id for r in results.must_not_run],
                        "media_expected": results.media, "allow_partial": results.allow_partial},
-        "coverage": {"coverage_set_requests": results.coverage_set_size, "quick": state.settings.quick,
+        "coverage": {"coverage_set_requests": results.coverage_set_size, "quick": settings.quick,
                      **results.coverage.as_dict()},
         "open_points": open_points(results),
         "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
                              for area, c in results.statuses_by_area.items()},
         "waveforms": {codec: samples for codec, samples in sorted(results.waveforms.items())},
-        "ledger": [{"account_sid": a, "conference_sid": c, "sid": s} for a, c, s in state.runner.created],
+        "ledger": [{"account_sid": c.account_sid, "conference_sid": c.conference_sid, "sid": c.sid}
+                   for c in record.ledger],
     }
 
 

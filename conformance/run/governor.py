@@ -38,6 +38,16 @@ class TargetThrottled(TargetUnreachable):
     20429) as a rate limit, not an answer about the request: judging it would fail a conforming server."""
 
 
+class TargetUnavailable(TargetUnreachable):
+    """The target kept answering 503 after every wait. Create a (Call) Stream documents 503: "The service is
+    temporarily unavailable. Please try again later." A state of the service, not an answer about the request."""
+
+
+WAITED_OUT = {429: "throttled", 503: "unavailable"}
+"""Statuses that say "not now" rather than answer the request: waited out (Retry-After, else a backoff)
+and sent again, never judged."""
+
+
 @dataclass(frozen=True)
 class Rate:
     count: int
@@ -71,6 +81,7 @@ class Governor:
     backoff_seconds: float = 0.5
     sent: int = 0
     throttled: int = 0
+    unavailable: int = 0
     network_faults: int = 0
     _window: collections.deque[_Slot] = field(default_factory=collections.deque, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -102,6 +113,16 @@ class Governor:
             self.sent += 1
             return slot
 
+    def count(self, what: str) -> None:
+        """One more of `throttled`, `unavailable` or `network_faults`."""
+        with self._lock:
+            if what == "throttled":
+                self.throttled += 1
+            elif what == "unavailable":
+                self.unavailable += 1
+            else:
+                self.network_faults += 1
+
     @staticmethod
     def done(slot: _Slot) -> None:
         slot.at, slot.done = time.monotonic(), True
@@ -111,10 +132,10 @@ class Governor:
         return None if self.max_requests is None else max(0, self.max_requests - self.sent)
 
 
-def retry_after_seconds(value: str | None) -> float:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded."""
+def retry_after_seconds(value: str | None, default: float = 1.0) -> float:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded; `default` without one."""
     if not value:
-        return 1.0
+        return default
     value = value.strip()
     if value.isdigit():
         return min(float(value), MAX_RETRY_AFTER_SECONDS)
@@ -142,15 +163,15 @@ class GovernedSession(requests.Session):
         return dict(self._environment[key])
 
     def request(self, method, url, *args, **kwargs):  # noqa: D401 - requests' signature
-        faults = throttles = 0
+        faults = 0
+        waits = {status: 0 for status in WAITED_OUT}
         while True:
             slot = self.governor.admit()
             try:
                 response = super().request(method, url, *args, **kwargs)
             except NETWORK_ERRORS as exc:
                 self.governor.done(slot)
-                with self.governor._lock:
-                    self.governor.network_faults += 1
+                self.governor.count("network_faults")
                 faults += 1
                 if faults > self.governor.network_retries:
                     host = url.split("/api/", 1)[0]
@@ -159,14 +180,22 @@ class GovernedSession(requests.Session):
                 time.sleep(self.governor.backoff_seconds * faults)
                 continue
             self.governor.done(slot)
-            if response.status_code == 429:
-                if throttles >= self.governor.throttle_retries:
-                    host = url.split("/api/", 1)[0]
-                    raise TargetThrottled(f"{host} is throttling this project (429 Too Many Requests) even after "
-                                          f"{throttles} waits for Retry-After: run later, or slower with --rate 5/s")
-                throttles += 1
-                with self.governor._lock:
-                    self.governor.throttled += 1
-                time.sleep(retry_after_seconds(response.headers.get("Retry-After")))
+            status = response.status_code
+            if status in WAITED_OUT:
+                if waits[status] >= self.governor.throttle_retries:
+                    raise self._gave_up(status, url, waits[status])
+                waits[status] += 1
+                self.governor.count(WAITED_OUT[status])
+                backoff = self.governor.backoff_seconds * 2 ** waits[status]
+                time.sleep(retry_after_seconds(response.headers.get("Retry-After"), default=backoff))
                 continue
             return response
+
+    @staticmethod
+    def _gave_up(status: int, url: str, waits: int) -> TargetUnreachable:
+        host = url.split("/api/", 1)[0]
+        if status == 429:
+            return TargetThrottled(f"{host} is throttling this project (429 Too Many Requests) even after "
+                                   f"{waits} waits for Retry-After: run later, or slower with --rate 5/s")
+        return TargetUnavailable(f"the service was unavailable: {host} answered 503 (Service Unavailable) even "
+                                 f"after {waits} waits: run later")

@@ -12,11 +12,15 @@ import secrets
 import socket
 
 from conformance.checks import media as verify
+from conformance.checks import state
 from conformance.contract import media as expected_media
 from conformance.contract import rules
 from conformance.media.receivers import HandshakeTally, Receivers
-from conformance.records.exchange import Expectation
-from conformance.records.outcome import PASS, Failed
+from conformance.records.evidence import MediaDuplicate
+from conformance.records.exchange import Expectation, Judged
+from conformance.records.kinds import RequestKind
+from conformance.records.media import MediaFindings
+from conformance.records.outcome import Failed
 from strategies import StreamRequest
 
 LISTEN_SECONDS = 0.6
@@ -50,35 +54,35 @@ def _unanswered_url(receivers: Receivers) -> str:
     return f"wss://127.0.0.1:{port}/conformance-unanswered"
 
 
-def _create(runner, fields: dict, *, unique_name: bool = True, kind: str = "valid"):
-    """`kind` 'probe' for a create whose right answer is not simply 200 (a duplicate Name, an unanswered Url)."""
+def _create(runner, fields: dict, *, unique_name: bool = True, kind: RequestKind = RequestKind.VALID):
+    """`kind` PROBE for a create whose right answer is not simply 200 (a duplicate Name, an unanswered Url)."""
     request = StreamRequest(fields=fields)
     case = runner.case_for(request, unique_name=unique_name)
     exchange = runner.send(case, Expectation(kind, (), "probe:media", "a stream to the suite's receiver"))
     return exchange, runner.judge(exchange)
 
 
-def run_media(runner, receivers: Receivers) -> list:
-    failures, created = [], []
+def run_media(runner, receivers: Receivers) -> MediaFindings:
+    found, created = MediaFindings(), []
     combos = [(codec, track) for codec in expected_media.FORMATS for track in expected_media.TRACKS]
-    plans = [(f"{runner.run_tag}-m{i}", _fields(receivers, f"{runner.run_tag}-m{i}", i, codec, track), "valid")
-             for i, (codec, track) in enumerate(combos)]
+    plans = [(f"{runner.run_tag}-m{i}", _fields(receivers, f"{runner.run_tag}-m{i}", i, codec, track),
+              RequestKind.VALID) for i, (codec, track) in enumerate(combos)]
     defaults = f"{runner.run_tag}-mdefaults"
     plans.append((defaults, {"Url": receivers.media_url(defaults), "StatusCallback": receivers.callback_url(defaults)},
-                  "valid"))
+                  RequestKind.VALID))
     unanswered = f"{runner.run_tag}-munanswered"
     plans.append((unanswered, {"Url": _unanswered_url(receivers), "StatusCallback": receivers.callback_url(unanswered),
-                               "Name": "unanswered"}, "probe"))
+                               "Name": "unanswered"}, RequestKind.PROBE))
     for key, fields, kind in plans:
         exchange, judged = _create(runner, fields, kind=kind)
-        failures += judged
+        found.judged.append(judged)
         if exchange.created_sid:
             created.append((key, exchange))
         elif key == unanswered:
-            runner.results.note(f"media-unreachable: the create of a stream to a Url nobody answers was refused "
+            found.notes.append(f"media-unreachable: the create of a stream to a Url nobody answers was refused "
                                 f"(HTTP {exchange.status}), which the rule allows")
     if receivers.ca_file and not runner.target.is_emulator:
-        runner.results.note(f"media: the wss receiver's certificate came from the suite's CA {receivers.ca_file}")
+        found.notes.append(f"media: the wss receiver's certificate came from the suite's CA {receivers.ca_file}")
     streaming = [(k, ex) for k, ex in created if k != unanswered]
     enough = 2 + LISTEN_SECONDS * 25  # connected, start, and 0.6 s of 20 ms chunks
     receivers.wait(lambda: all(_received(receivers, k) >= enough or _errored(receivers, k) for k, _ in streaming),
@@ -94,19 +98,20 @@ def run_media(runner, receivers: Receivers) -> list:
                                    unanswered=key == unanswered)
         outcomes = verify.evaluate(delivery)
         if delivery.session is None and key != unanswered:
-            outcomes = _never_connected(runner, receivers, delivery, outcomes)
-        failures += runner.results.record(exchange, outcomes, traffic=False)
-        for point_id, seen in verify.observations(delivery):
-            runner.results.observe_open_point(point_id, seen)
+            outcomes = _never_connected(found, receivers, delivery, outcomes)
+        found.judged.append(Judged(exchange, tuple(outcomes), counted=False))
+        found.observations += verify.observations(delivery)
         if key != unanswered:
-            runner.results.keep_waveform(delivery.codec, verify.decoded(delivery)[:800])
+            samples = verify.decoded(delivery)[:800]
+            if samples:
+                found.waveforms.setdefault(delivery.codec, samples)
         else:
             runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
-    failures += _duplicate_name(runner, receivers)
-    return failures
+    found.judged += _duplicate_name(runner, receivers)
+    return found
 
 
-def _never_connected(runner, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
+def _never_connected(found: MediaFindings, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
     """A stream that never reached the receiver: one line naming what was expected (the run's notes),
     and every media rule failed with that reason, since none of them could be observed."""
     bearer = "no Authorization header: no token sent"
@@ -115,7 +120,7 @@ def _never_connected(runner, receivers: Receivers, d: verify.Delivery, outcomes:
     expected = f"a WebSocket connection to {d.fields['Url']} ({receivers.tls_description()}; {bearer})"
     seen = f"at the receiver: {handshake_summary(receivers.tls, serves_tls=receivers.serves_tls)}"
     track = d.fields.get("Track") or expected_media.DEFAULT_TRACK
-    runner.results.note(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected to "
+    found.notes.append(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected to "
                         f"{d.fields['Url']} ({receivers.tls_description()}; {bearer}) within "
                         f"{CONNECT_SECONDS:.0f} s; {seen}")
     judged = dict(outcomes)
@@ -176,25 +181,21 @@ def _settled(receivers: Receivers, key: str, unanswered: bool) -> bool:
     return session.closed and "stream-stopped" in events
 
 
-def _duplicate_name(runner, receivers: Receivers) -> list:
+def _duplicate_name(runner, receivers: Receivers) -> list[Judged]:
     """With --media a duplicate Name is a MUST: rejected at create, or the second stream's stream-error."""
     name = f"{runner.run_tag}-media-dup"
     keys = [f"{runner.run_tag}-dup{i}" for i in (1, 2)]
-    first, failures = _create(runner, {**_fields(receivers, keys[0], 0, "PCMU", "inbound_track"), "Name": name},
-                              unique_name=False)
+    first, judged_first = _create(runner, {**_fields(receivers, keys[0], 0, "PCMU", "inbound_track"), "Name": name},
+                                  unique_name=False)
     if not first.created_sid:
-        return failures
-    second, judged = _create(runner, {**_fields(receivers, keys[1], 0, "PCMU", "inbound_track"), "Name": name},
-                             unique_name=False, kind="probe")
-    failures += judged
-    outcome = PASS
-    if second.status == 200:
-        errored = receivers.wait(lambda: _errored(receivers, keys[1]), timeout=DUPLICATE_ERROR_SECONDS)
-        if not errored:
-            outcome = Failed("the second create rejected, or a stream-error callback for it",
-                             "200 and no stream-error: two live streams with one Name")
-    failures += runner.results.record(second, [("media-duplicate-name", outcome)], traffic=False)
+        return [judged_first]
+    second, judged_second = _create(runner, {**_fields(receivers, keys[1], 0, "PCMU", "inbound_track"),
+                                             "Name": name}, unique_name=False, kind=RequestKind.PROBE)
+    errored = second.status == 200 and receivers.wait(lambda: _errored(receivers, keys[1]),
+                                                      timeout=DUPLICATE_ERROR_SECONDS)
+    outcome = state.media_duplicate_name(MediaDuplicate(second, bool(errored)))
+    judged = [judged_first, judged_second, Judged(second, (("media-duplicate-name", outcome),), counted=False)]
     for exchange in (first, second):
         if exchange.created_sid:
             runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
-    return failures
+    return judged

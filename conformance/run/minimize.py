@@ -8,16 +8,17 @@ never dropped, or the request would stop breaking it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from conformance.checks import rest as checks
+from conformance.contract.document import PARAMETER_KEY
+from conformance.records.exchange import Exchange
+from conformance.records.outcome import Failed
 from strategies import StreamRequest
 from strategies._invalid import broken_fields
 
 from .runner import Runner
 
-_PARAM = re.compile(r"^Parameter\d+\.(Name|Value)$")
+_PARAM = PARAMETER_KEY
 MAX_TRIES = 12
 
 
@@ -32,16 +33,18 @@ def _groups(request: StreamRequest) -> list[list[str]]:
     return ([params] if params else []) + others
 
 
-def minimize(runner: Runner, request: StreamRequest, rule_id: str) -> None:
-    """Record, as an example of `rule_id`, the smallest variant of `request` that still fails it."""
-    current, tries = request, 0
+def minimize(runner: Runner, request: StreamRequest, rule_id: str) -> list[tuple[Exchange, Failed]]:
+    """Smaller variants of `request` that still fail `rule_id`, each smaller than the one before: further
+    examples of the rule, already counted, for the run to keep."""
+    current, tries, found = request, 0, []
     for group in _groups(request):
         if tries >= MAX_TRIES:
             break
         candidate = replace(current, fields={k: v for k, v in current.fields.items() if k not in group})
         tries += 1
         exchange = runner.send(runner.case_for(candidate), runner.expectation_for(candidate), request=candidate)
-        failed = dict(checks.evaluate(exchange, runner.check_context)).get(rule_id)
-        if isinstance(failed, checks.Failed):
+        failed = dict(runner.judge(exchange).outcomes).get(rule_id)
+        if isinstance(failed, Failed):
             current = candidate
-            runner.results.add_example(rule_id, exchange, failed)
+            found.append((exchange, failed))
+    return found

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 import strategies
 from conformance.contract import document as contract
 from conformance.contract import model, rules
+from conformance.records.kinds import RequestKind, StepKind
 from strategies import StreamRequest
 
 from .draw import Exhausted, draw, simplest
@@ -60,12 +61,13 @@ def accept_rule(encoding: str) -> str:
 
 
 def offers_for(request: StreamRequest) -> frozenset[str]:
-    """The rules a request's answer is judged by, from its position in the registry."""
-    if request.rule_ids:  # the order of `Runner.expectation_for`: a broken rule wins
+    """The rules a request's answer is judged by, from its position (`StreamRequest.kind`)."""
+    kind = request.kind
+    if kind is RequestKind.INVALID:
         labelled = set(request.rule_ids)
         extra = AUTH_ANSWERS if any(rules.get(r).area is rules.Area.AUTH for r in labelled) else frozenset()
         return UNIVERSAL | labelled | extra
-    if request.open_point:
+    if kind is RequestKind.OPEN:
         return UNIVERSAL
     return UNIVERSAL | {request.accepted_by or accept_rule(request.encoding)}
 
@@ -77,8 +79,7 @@ class Step:
     answers are judged by; `gates`: the rules that count as exercised in full only once it was sent."""
 
     name: str
-    kind: str
-    """'request', 'schemathesis', 'probe' or 'media'."""
+    kind: StepKind
     offers: frozenset[str]
     cost: int = 1
     request: StreamRequest | None = None
@@ -91,14 +92,14 @@ class Step:
         """The rules this step must have been sent for them to count as exercised in full. The
         universal rules are judged on every answer; they wait for the requests built for coverage
         (enum values, boundaries, encodings), not for the probes or the open points."""
-        if self.kind in ("probe", "media") or self.open_point is not None:
+        if self.kind in (StepKind.PROBE, StepKind.MEDIA) or self.open_point is not None:
             return self.offers - UNIVERSAL
         return self.offers
 
 
 def request_step(name: str, request: StreamRequest) -> Step:
     """A labelled request: its own label (must reject, open, or must accept) is its expectation."""
-    return Step(name, "request", offers_for(request), request=request, open_point=request.open_point)
+    return Step(name, StepKind.REQUEST, offers_for(request), request=request, open_point=request.open_point)
 
 
 def _valid(fields: dict, encoding: str, reason: str) -> StreamRequest:
@@ -218,15 +219,16 @@ def schemathesis_cover_steps(runner, seed: int) -> list[Step]:
         case = simplest(strategy, seed, "cover/schemathesis-negative")
     except Exhausted:
         return []
-    return [Step("schemathesis negative", "schemathesis", UNIVERSAL | {SCHEMA_NEGATIVE}, case=case)]
+    return [Step("schemathesis negative", StepKind.SCHEMATHESIS, UNIVERSAL | {SCHEMA_NEGATIVE}, case=case)]
 
 
 def probe_steps() -> list[Step]:
     from . import probes
 
     return [
-        Step("probe duplicate Name", "probe", UNIVERSAL | {"name-unique"}, cost=4, probe=probes.duplicate_name),
-        Step("probe concurrent duplicate Name", "probe", UNIVERSAL | {"name-unique-concurrent"},
+        Step("probe duplicate Name", StepKind.PROBE, UNIVERSAL | {"name-unique"}, cost=4,
+             probe=probes.duplicate_name),
+        Step("probe concurrent duplicate Name", StepKind.PROBE, UNIVERSAL | {"name-unique-concurrent"},
              cost=2 * probes.CONCURRENT_CREATES, probe=probes.concurrent_duplicate_name),
     ]
 
@@ -234,7 +236,7 @@ def probe_steps() -> list[Step]:
 def media_step() -> Step:
     from .media_probe import run_media
 
-    return Step("media streams", "media", MEDIA | UNIVERSAL, cost=40, probe=run_media)
+    return Step("media streams", StepKind.MEDIA, MEDIA | UNIVERSAL, cost=40, probe=run_media)
 
 
 def minimal_steps() -> list[Step]:

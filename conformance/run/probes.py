@@ -1,11 +1,17 @@
-"""Stateful probes: what one request cannot show (Name uniqueness, sequential and concurrent)."""
+"""Stateful probes: what one request cannot show (Name uniqueness, sequential and concurrent).
+
+A probe sends and gathers the evidence; `checks.state` judges it. Each returns what it judged,
+for the run to record.
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conformance.records.exchange import Exchange, Expectation
-from conformance.records.outcome import PASS, Failed
+from conformance.checks import state
+from conformance.records.evidence import ConcurrentCreates, DuplicateName
+from conformance.records.exchange import Exchange, Expectation, Judged
+from conformance.records.kinds import RequestKind
 from strategies import StreamRequest
 
 from .governor import GovernedSession
@@ -14,47 +20,45 @@ from .runner import Runner
 CONCURRENT_CREATES = 4
 
 
-def _create(runner: Runner, name: str, kind: str = "probe", session: GovernedSession | None = None) -> Exchange:
+def _create(runner: Runner, name: str, kind: RequestKind = RequestKind.PROBE,
+            session: GovernedSession | None = None) -> Exchange:
     """A create with exactly this Name (no per-request prefix), sent like every other case."""
     request = StreamRequest(fields={"Url": "wss://media.example.com/probe", "Name": name})
     expectation = Expectation(kind, (), "probe:name-unique", f"a create named {name!r}")
     return runner.send(runner.case_for(request, unique_name=False), expectation, session=session)
 
 
-def _stop_created(runner: Runner, exchanges: list[Exchange]) -> None:
+def _stop_created(runner: Runner, exchanges) -> None:
     for ex in exchanges:
         if ex.created_sid:
             runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, ex.created_sid)
 
 
-def duplicate_name(runner: Runner) -> list:
+def _state_verdict(exchange: Exchange, rule_id: str, evidence) -> list[Judged]:
+    outcome = state.STATE.checks[rule_id](evidence)
+    return [] if outcome is None else [Judged(exchange, ((rule_id, outcome),), counted=False)]
+
+
+def duplicate_name(runner: Runner) -> list[Judged]:
     """Create a stream, then another with the same Name: the second SHOULD be rejected at once."""
     name = runner.name_prefix() + "duplicate"
-    first = _create(runner, name, kind="valid")
-    failures = runner.judge(first)
+    first = _create(runner, name, kind=RequestKind.VALID)
+    judged = [runner.judge(first)]
     if first.status != 200:
-        return failures  # the first create's own failure is already recorded
+        return judged  # the first create's own failure is already judged
     second = _create(runner, name)
-    outcome = PASS if second.status in (400, 422) else Failed(
-        "400 or 422 for a second live stream with the same Name", f"{second.status} {second.response_text[:200]}")
-    failures += runner.judge(second)
-    failures += runner.results.record(second, [("name-unique", outcome)], traffic=False)
+    judged += [runner.judge(second), *_state_verdict(second, "name-unique", DuplicateName(first, second))]
     _stop_created(runner, [first, second])
-    return failures
+    return judged
 
 
-def concurrent_duplicate_name(runner: Runner) -> list:
+def concurrent_duplicate_name(runner: Runner) -> list[Judged]:
     """Several simultaneous creates with one Name: at most one SHOULD succeed."""
     name = runner.name_prefix() + "concurrent"
     sessions = [runner.new_session() for _ in range(CONCURRENT_CREATES)]
     with ThreadPoolExecutor(CONCURRENT_CREATES) as pool:
-        exchanges = list(pool.map(lambda s: _create(runner, name, session=s), sessions))
-    failures = []
-    for ex in exchanges:
-        failures += runner.judge(ex)
-    created = [ex for ex in exchanges if ex.status == 200]
-    outcome = PASS if len(created) <= 1 else Failed(
-        f"at most one 200 among {CONCURRENT_CREATES} simultaneous creates named alike", f"{len(created)} were 200")
-    failures += runner.results.record(exchanges[-1], [("name-unique-concurrent", outcome)], traffic=False)
+        exchanges = tuple(pool.map(lambda s: _create(runner, name, session=s), sessions))
+    judged = [runner.judge(ex) for ex in exchanges]
+    judged += _state_verdict(exchanges[-1], "name-unique-concurrent", ConcurrentCreates(exchanges))
     _stop_created(runner, exchanges)
-    return failures
+    return judged

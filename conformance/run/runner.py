@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import secrets as secrets_module
-import sys
 from urllib.parse import parse_qsl
 
 from schemathesis import Case
-from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from conformance.checks import rest as checks
 from conformance.contract import model
-from conformance.records.exchange import Exchange, Expectation
-from conformance.report.results import Results
-from strategies import Derived, StreamRequest, open_point_of, unowned_hosts_reserved
+from conformance.records.exchange import Exchange, Expectation, Judged
+from conformance.records.kinds import RequestKind
+from strategies import Derived, StreamRequest, form_value, open_point_of, unowned_hosts_reserved
 
-from .governor import BudgetExhausted, GovernedSession, Governor, TargetUnreachable
+from .governor import BudgetExhausted, GovernedSession, TargetUnreachable
+from .sender import Sender
 from .target import Target
 
 TIMEOUT_SECONDS = 30
@@ -50,20 +47,17 @@ def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
 
 def _form_ready(value):
     """Booleans as SignalWire's form reads them; `requests` would send Python's `True`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+    return form_value(value) if isinstance(value, bool) else value
 
 
 class Runner:
-    def __init__(self, target: Target, results: Results, *, seed: int | None = None,
-                 governor: Governor | None = None, dry_run: bool = False) -> None:
+    """Builds cases for the target, sends them through the run's sender, and judges the answers. It
+    records nothing: what it returns (`Judged`) the run records."""
+
+    def __init__(self, target: Target, sender: Sender, *, seed: int) -> None:
         self.target = target
-        self.results = results
+        self.sender = sender
         self.seed = seed
-        self.governor = governor or Governor()
-        self.dry_run = dry_run
-        self.planned = 0
         self.schema = model.load(target.base_url)
         self.positive_schema = model.load(target.base_url, positive=True)
         self.operation = model.operation(self.schema)
@@ -75,7 +69,7 @@ class Runner:
         """(account, conference, sid) of every stream the run created: the ledger."""
 
     def new_session(self) -> GovernedSession:
-        return GovernedSession(self.governor)
+        return self.sender.session()
 
     def name_prefix(self) -> str:
         return f"{self.run_tag}-{next(self._counter)}-"
@@ -115,24 +109,13 @@ class Runner:
         return case
 
     # --- sending and judging ---------------------------------------------------------------
-    def plan(self, case: Case, expectation: Expectation) -> None:
-        """--dry-run: print what would be sent (credentials shown as variables), send nothing."""
-        self.planned += 1
-        kwargs = case.as_transport_kwargs(base_url=self.target.base_url)
-        body = kwargs.get("data") if kwargs.get("json") is None else json.dumps(kwargs["json"], ensure_ascii=False)
-        body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
-        label = ",".join(expectation.rule_ids) or expectation.kind
-        line = f"{kwargs['method']} {kwargs['url']} [{label}] {case.media_type or ''} {len(body)} bytes: {body[:120]}"
-        try:
-            print(line, flush=True)
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
     def send(self, case: Case, expectation: Expectation, session: GovernedSession | None = None, *,
              request: StreamRequest | None = None) -> Exchange:
         """`session`: another governed session, for probes that send from several threads at once;
         `request`: the labelled request the case was made from, if any."""
-        response = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify)
+        label = ",".join(expectation.rule_ids) or expectation.kind
+        response = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
+                             headers=self.sender.label_headers(label) or None)
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
         content_type = prepared.headers.get("Content-Type")
@@ -159,52 +142,39 @@ class Runner:
                                  exchange.path_parameters.get("ConferenceSid", ""), exchange.created_sid))
         return exchange
 
-    def judge(self, exchange: Exchange) -> list[tuple[str, checks.Failed]]:
-        outcomes = checks.evaluate(exchange, self.check_context)
-        if exchange.expectation.kind == "schema-negative":
-            outcomes.append(("schema-negative-rejected", self._stock_negative_check(exchange)))
-        return self.results.record(exchange, outcomes)
-
-    def _stock_negative_check(self, exchange: Exchange) -> checks.Outcome:
-        """Schemathesis's own check, which knows what its negation was and reads the body as sent."""
-        try:
-            exchange.case.validate_response(exchange.response, checks=[negative_data_rejection])
-        except FailureGroup as group:
-            return checks.Failed("a 4xx for a body that breaks the schema as sent",
-                                 f"{exchange.status}: {group.exceptions[0].title}")
-        return checks.PASS
+    def judge(self, exchange: Exchange) -> Judged:
+        return Judged(exchange, tuple(checks.evaluate(exchange, self.check_context)))
 
     @staticmethod
     def expectation_for(request: StreamRequest) -> Expectation:
-        if request.rule_ids:
-            return Expectation("invalid", request.rule_ids, "strategies", request.reason)
-        if request.open_point:
-            return Expectation("open", (request.open_point,), "strategies", request.reason)
-        accepted_by = (request.accepted_by,) if request.accepted_by else ()
-        return Expectation("valid", accepted_by, "strategies", request.reason)
+        """The request's own position, as it carries it (`StreamRequest.kind`)."""
+        kind = request.kind
+        ids = {RequestKind.INVALID: request.rule_ids, RequestKind.OPEN: (request.open_point,),
+               RequestKind.VALID: (request.accepted_by,) if request.accepted_by else ()}[kind]
+        return Expectation(kind, tuple(ids), "strategies", request.reason)
 
-    def exchange(self, request: StreamRequest) -> list[tuple[str, checks.Failed]]:
+    def exchange(self, request: StreamRequest) -> Judged:
         """Send a labelled request and judge it by its label."""
         case, expectation = self.case_for(request), self.expectation_for(request)
-        if self.dry_run:
-            self.plan(case, expectation)
-            return []
         return self.judge(self.send(case, expectation, request=request))
 
-    def exchange_case(self, case: Case, source: str) -> list[tuple[str, checks.Failed]]:
+    @staticmethod
+    def is_positive(case: Case) -> bool:
         mode = case.meta.generation.mode if case.meta else None
-        positive = mode is not None and mode.is_positive
+        return mode is not None and mode.is_positive
+
+    def exchange_case(self, case: Case, source: str) -> Judged:
+        positive = self.is_positive(case)
         case = self.adopt(case)
         open_point = open_point_of(case.body) if positive else None
         if open_point:  # e.g. a Name Schemathesis drew with a control character: either answer conforms
-            expectation = Expectation("open", (open_point,), source, f"a Schemathesis case in open point {open_point}")
+            expectation = Expectation(RequestKind.OPEN, (open_point,), source,
+                                      f"a Schemathesis case in open point {open_point}")
+        elif positive:
+            expectation = Expectation(RequestKind.VALID, (), source, "a Schemathesis case valid under the contract")
         else:
-            expectation = Expectation("valid" if positive else "schema-negative", (), source,
-                                      "a Schemathesis case valid under the contract" if positive
-                                      else "a Schemathesis case that breaks the schema")
-        if self.dry_run:
-            self.plan(case, expectation)
-            return []
+            expectation = Expectation(RequestKind.SCHEMA_NEGATIVE, (), source,
+                                      "a Schemathesis case that breaks the schema")
         return self.judge(self.send(case, expectation))
 
     def stop_stream(self, account_sid: str, conference_sid: str, sid: str) -> int | None:
@@ -212,7 +182,8 @@ class Runner:
         url = f"{self.target.streams_url(account_sid, conference_sid)}/{sid}"
         try:
             response = self.session.post(url, data={"Status": "stopped"}, timeout=TIMEOUT_SECONDS,
-                                         headers={"Authorization": self.target.basic_header},
+                                         headers={"Authorization": self.target.basic_header,
+                                                  **self.sender.label_headers("stop")},
                                          verify=self.target.verify)
         except TargetUnreachable:
             return None
@@ -221,7 +192,7 @@ class Runner:
     def cleanup(self) -> tuple[int, int]:
         """--cleanup: stop every stream the run created; (stopped, left running)."""
         stopped = 0
-        for index, (account_sid, conference_sid, sid) in enumerate(self.created):
+        for index, (account_sid, conference_sid, sid) in enumerate(list(self.created)):
             try:
                 status = self.stop_stream(account_sid, conference_sid, sid)
             except BudgetExhausted:

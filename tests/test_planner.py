@@ -14,9 +14,11 @@ from lxml import etree
 import strategies
 from conformance.contract import rules
 from conformance.emulator import running_emulator
-from conformance.report.results import EXIT_INCOMPLETE, Results
+from conformance.records.kinds import ExitStatus
 from conformance.run import planner
+from conformance.run.governor import Governor
 from conformance.run.runner import Runner
+from conformance.run.sender import Sender
 from strategies._open import LONG_TEXT
 
 from .conftest import run_suite, statuses, suite_env
@@ -27,7 +29,7 @@ REST_MUST = {r.id for r in rules.RULES.values() if r.level is rules.Level.MUST a
 
 @pytest.fixture()
 def runner(target):
-    return Runner(target, Results(secrets=target.secrets, basic_header=target.basic_header), seed=1)
+    return Runner(target, Sender(Governor()), seed=1)
 
 
 def _fingerprint(plan: planner.Plan) -> list:
@@ -123,10 +125,10 @@ def test_budget_of_20_is_not_a_pass_and_says_what_it_did_not_run(tmp_path):
     with running_emulator() as server:
         proc, report = run_suite(["--base-url", server.base_url, "--max-requests", "20", "--seed", "2"],
                                  suite_env(server), tmp_path)
-    assert proc.returncode == EXIT_INCOMPLETE, proc.stdout[-3000:]
+    assert proc.returncode == ExitStatus.INCOMPLETE, proc.stdout[-3000:]
     out = proc.stdout
     assert "CONFORMANT: every" not in out and "CONFORMANT: every" not in report["verdict"]
-    assert report["verdict"].startswith("INCOMPLETE") and report["exit_code"] == EXIT_INCOMPLETE
+    assert report["verdict"].startswith("INCOMPLETE") and report["exit_code"] == ExitStatus.INCOMPLETE
     # before anything was sent, the plan named what the budget cannot reach
     plan_line = next(line for line in out.splitlines() if "cannot reach" in line)
     assert plan_line in out.splitlines()[:4]  # printed at start-up, ahead of every case's progress line

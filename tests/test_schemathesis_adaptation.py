@@ -15,8 +15,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from conformance.contract import document as contract
 from conformance.contract import model
-from conformance.report.results import Results
+from conformance.run.governor import Governor
 from conformance.run.runner import Runner
+from conformance.run.sender import Sender
 
 QUICK = settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 
@@ -57,7 +58,7 @@ def test_published_document_makes_a_conforming_server_look_broken(target):
 
 
 def test_the_suites_model_has_no_such_false_positive(target):
-    runner = Runner(target, Results(secrets=target.secrets, basic_header=target.basic_header))
+    runner = Runner(target, Sender(Governor()), seed=1)
     operation = model.operation(runner.positive_schema)
     strategy = model.operation(runner.positive_schema).as_strategy(
         GenerationMode.POSITIVE, media_type=model.FORM,
@@ -76,7 +77,7 @@ def test_the_suites_model_has_no_such_false_positive(target):
 
 
 def test_form_booleans_are_sent_as_signalwire_reads_them(target):
-    runner = Runner(target, Results(secrets=target.secrets, basic_header=target.basic_header))
+    runner = Runner(target, Sender(Governor()), seed=1)
     operation = model.operation(runner.positive_schema)
     case = runner.positive_schema.make_case(operation=operation, body={"Url": "wss://a.example.com",
                                                                        "StreamRealTime": True},

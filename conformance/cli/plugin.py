@@ -19,6 +19,7 @@ from conformance.run.governor import INTERRUPTED
 from conformance.run.lifecycle import Phase, Run, RunNotMade
 
 from .config import settings_for, targets_from
+from .embedded import start_embedded
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError, add_options
 from .waivers import load_for
 
@@ -61,7 +62,7 @@ def _run(config: pytest.Config, target: str | None) -> Run:
             settings = settings_for(_given(config), target=target)
             if target is not None:  # one report folder per target
                 settings = dataclasses.replace(settings, report_dir=os.path.join(settings.report_dir, target))
-            runs[target] = Run(settings, waivers=load_for(settings))
+            runs[target] = Run(settings, waivers=load_for(settings), start_emulator=start_embedded)
         except UsageError as exc:
             pytest.exit(f"conformance: error: {exc}", returncode=ExitStatus.NOT_MADE)
         try:

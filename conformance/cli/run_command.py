@@ -18,6 +18,7 @@ from conformance.run.governor import INTERRUPTED
 from conformance.run.lifecycle import Run, RunNotMade
 
 from .config import settings_for, targets_from
+from .embedded import start_embedded
 from .options import TARGET_OPTIONS, UsageError
 from .waivers import load_for
 
@@ -64,7 +65,7 @@ def run(given: dict, *, quiet: bool = False) -> ExitStatus:
     waivers = load_for(settings)
     hypothesis_cache()
     console = _Console(quiet=quiet)
-    run = Run(settings, waivers=waivers)
+    run = Run(settings, waivers=waivers, start_emulator=start_embedded)
     try:
         for line in run.announcement():
             console.say(line, always=settings.dry_run)

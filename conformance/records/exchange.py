@@ -22,6 +22,9 @@ class Expectation:
     source: str = "strategies"
     reason: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", RequestKind(self.kind))  # a kind that is not one fails here, loudly
+
     @property
     def open_point(self) -> str | None:
         return self.rule_ids[0] if self.kind is RequestKind.OPEN and self.rule_ids else None

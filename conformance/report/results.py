@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from conformance.contract import rules
 from conformance.records.exchange import Exchange, Judged
 from conformance.records.kinds import RequestKind, Status
+from conformance.records.media import MediaFindings
 from conformance.records.outcome import PASS, Failed
 
 from .coverage import Coverage
@@ -188,6 +189,19 @@ class Results:
         result.examples.append(example)
         result.examples.sort(key=lambda e: e.size)
         del result.examples[KEPT_EXAMPLES:]
+
+    def record_media(self, found: MediaFindings) -> list[tuple[str, Failed]]:
+        """What the media probe found: its notes, open-point observations and waveforms, and its verdicts."""
+        for note in found.notes:
+            self.note(note)
+        for point_id, seen in found.observations:
+            self.observe_open_point(point_id, seen)
+        for codec, samples in found.waveforms.items():
+            self.keep_waveform(codec, samples)
+        failures = []
+        for judged in found.judged:
+            failures += self.record(judged)
+        return failures
 
     def keep_waveform(self, codec: str, samples: list[int]) -> None:
         with self._lock:

@@ -18,11 +18,10 @@ import contextlib
 import dataclasses
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 
-from conformance.common.loopback import LOOPBACK_NAMES
 from conformance.contract import model, rules
 from conformance.records.exchange import Expectation, Judged
 from conformance.records.kinds import RequestKind, StepKind
@@ -40,7 +39,10 @@ from .minimize import minimize
 from .preflight import preflight_problem
 from .runner import Runner
 from .sender import Sender
-from .target import Target, emulator_target
+from .target import Target
+
+StartEmulator = Callable[[contextlib.ExitStack, object], Target]
+"""Starts the embedded emulator for the run's life (the ExitStack stops it), given the media receivers or None."""
 
 
 class Phase(StrEnum):
@@ -59,7 +61,10 @@ class RunNotMade(Exception):
 
 
 class Run:
-    def __init__(self, settings: RunSettings, *, waivers: dict | None = None) -> None:
+    def __init__(self, settings: RunSettings, *, waivers: dict | None = None,
+                 start_emulator: StartEmulator | None = None) -> None:
+        """`start_emulator`: how to start the embedded emulator when the settings name no target (the
+        doors pass it: the run itself never imports the emulator)."""
         if settings.seed is None:
             settings = dataclasses.replace(settings, seed=random.randrange(2**32))
         self.settings = settings
@@ -69,7 +74,7 @@ class Run:
         self._finished: RunRecord | None = None
         try:
             self._receivers, cannot = self._start_receivers()
-            self.target = self._start_target()
+            self.target = self._start_target(start_emulator)
             self._governor = Governor(max_requests=settings.max_requests, rate=settings.rate)
             self._sender = Sender(self._governor, dry=settings.dry_run)
             self._runner = Runner(self.target, self._sender, seed=settings.seed)
@@ -117,21 +122,14 @@ class Run:
     def receivers(self):
         return self._receivers
 
-    def _start_target(self) -> Target:
+    def _start_target(self, start_emulator: StartEmulator | None) -> Target:
         s = self.settings
         if not s.uses_emulator:
             return Target(s.base_url, s.project_id, s.api_token, s.account_sid, s.conference_sids,
                           s.ca_file or True, is_emulator=False)
-        from conformance.emulator import EmulatorApp, running_emulator
-
-        media = None
-        if self._receivers is not None:
-            from conformance.emulator.player import MediaSettings
-
-            # dtmf and mark on, so that a --media run meets every documented event (media-events)
-            media = MediaSettings(ca_file=self._receivers.ca_file, verify_tls=self._receivers.ca_file is not None,
-                                  allowed_hosts=LOOPBACK_NAMES | {self._receivers.host}, dtmf=True, mark=True)
-        return emulator_target(self._closer.enter_context(running_emulator(app=EmulatorApp(media=media))))
+        if start_emulator is None:
+            raise ValueError("these settings name no target, and no emulator was given to start")
+        return start_emulator(self._closer, self._receivers)
 
     def announcement(self) -> list[str]:
         """Before anything is sent: the plan's size, and the rules a budget cannot reach."""
@@ -212,13 +210,7 @@ class Run:
         return failures
 
     def _record_media(self, found: MediaFindings) -> list[tuple[str, Failed]]:
-        for note in found.notes:
-            self._results.note(note)
-        for point_id, seen in found.observations:
-            self._results.observe_open_point(point_id, seen)
-        for codec, samples in found.waveforms.items():
-            self._results.keep_waveform(codec, samples)
-        return self._record_all(found.judged)
+        return self._results.record_media(found)
 
     def _offered(self, offers: Iterable[str], count: int = 1) -> None:
         self._results.offer(offers, count)

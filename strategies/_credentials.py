@@ -8,15 +8,16 @@ another case must be accepted (`auth-scheme-case`), odd spacing is open (`auth-o
 
 from __future__ import annotations
 
-import base64
 import string
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from conformance.common.wire import basic_header
+
 
 def _basic(user: str, password: str, scheme: str = "Basic", space: str = " ") -> str:
-    return scheme + space + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return basic_header(user, password, scheme=scheme, space=space)
 
 
 def _one_off(token: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
 
+from conformance.common.wire import basic_header, form_value
 from conformance.records.kinds import RequestKind
 
 from ._credentials import Derived
@@ -40,8 +40,7 @@ class Basic:
     user: str | None = None
 
     def header(self, project_id: str) -> str:
-        raw = f"{project_id if self.user is None else self.user}:{self.password}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return basic_header(project_id if self.user is None else self.user, self.password)
 
 
 Authorization = None | _NoAuth | Basic | Derived | str
@@ -114,10 +113,3 @@ class StreamRequest:
         if not isinstance(name, str) or name == "":
             return self
         return replace(self, fields={**self.fields, "Name": f"{prefix}{name}"})
-
-
-def form_value(value: Any) -> str:
-    """A field's form spelling: booleans as SignalWire reads them (`true`), None as empty."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)

@@ -397,3 +397,16 @@ EMULATE_OPTIONS: tuple[Option, ...] = (
            _throttle, metavar="N/s"),
 )
 
+
+
+def variables_table() -> str:
+    """README's table of the environment variables, made from the option table (a test holds them equal)."""
+    rows = ["| variable | flag | what it sets |", "| --- | --- | --- |"]
+    for option in TARGET_OPTIONS + CONFIG_OPTIONS:
+        if option.env:
+            rows.append(f"| `{option.env}` | `{option.flag}` | {option.help.replace('|', '/')} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m conformance.cli.options` prints README's table
+    print(variables_table())

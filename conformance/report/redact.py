@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass
 from urllib.parse import quote_plus, urlencode
 
+from conformance.common.wire import form_value
 from conformance.records.exchange import Exchange
 
 BEARER_PLACEHOLDER = "REDACTED-BEARER-TOKEN"
@@ -54,12 +55,6 @@ def redact(ex: Exchange, *, secrets: tuple[str, ...], basic_header: str) -> Reda
     return Redacted(ex.method, ex.url, ex.content_type, authorization, body, response, curl, derived, secrets, bearer)
 
 
-def _form_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
 def _body(ex: Exchange, secrets: tuple[str, ...]) -> str:
     """The request body as sent, with the bearer token (and any credential) replaced."""
     fields = ex.sent_fields
@@ -68,7 +63,7 @@ def _body(ex: Exchange, secrets: tuple[str, ...]) -> str:
         if ex.encoding == "json":
             text = json.dumps(fields, ensure_ascii=False)
         else:
-            text = urlencode([(k, _form_value(v)) for k, v in fields.items()], quote_via=quote_plus)
+            text = urlencode([(k, form_value(v)) for k, v in fields.items()], quote_via=quote_plus)
     else:
         text = ex.request_body.decode("utf-8", "replace")
     return _scrub(text, secrets)

@@ -100,14 +100,14 @@ def run_media(runner, receivers: Receivers) -> MediaFindings:
         if delivery.session is None and key != unanswered:
             outcomes = _never_connected(found, receivers, delivery, outcomes)
         found.judged.append(Judged(exchange, tuple(outcomes), counted=False))
-        found.observations += verify.observations(delivery)
+        found.observations.extend(verify.observations(delivery))
         if key != unanswered:
             samples = verify.decoded(delivery)[:800]
             if samples:
                 found.waveforms.setdefault(delivery.codec, samples)
         else:
             runner.stop_stream(runner.target.account_sid, runner.target.conference_sid, exchange.created_sid)
-    found.judged += _duplicate_name(runner, receivers)
+    found.judged.extend(_duplicate_name(runner, receivers))
     return found
 
 

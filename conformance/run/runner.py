@@ -15,10 +15,11 @@ from urllib.parse import parse_qsl
 from schemathesis import Case
 
 from conformance.checks import rest as checks
+from conformance.common.wire import form_value
 from conformance.contract import model
 from conformance.records.exchange import Exchange, Expectation, Judged
 from conformance.records.kinds import RequestKind
-from strategies import Derived, StreamRequest, form_value, open_point_of, unowned_hosts_reserved
+from strategies import Derived, StreamRequest, open_point_of, unowned_hosts_reserved
 
 from .governor import BudgetExhausted, GovernedSession, TargetUnreachable
 from .sender import Sender

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 
+from conformance.common.wire import basic_header
 from strategies import NO_AUTH, Basic, Derived, StreamRequest
 
 
@@ -24,8 +24,7 @@ class Target:
 
     @property
     def basic_header(self) -> str:
-        raw = f"{self.project_id}:{self.api_token}".encode()
-        return "Basic " + base64.b64encode(raw).decode("ascii")
+        return basic_header(self.project_id, self.api_token)
 
     @property
     def secrets(self) -> tuple[str, ...]:

@@ -62,13 +62,12 @@ def test_request_level_overrides_reach_the_wire(runner):
 
 def test_a_dry_sender_sends_nothing(target, emulator, capsys):
     dry = Runner(target, Sender(Governor(), dry=True), seed=1)
-    before = len(emulator.app.store) if hasattr(emulator.app, "store") else None
+    before = len(emulator.app.store)
     judged = dry.exchange(StreamRequest(fields={"Url": "wss://a.example.com/s"}))
     printed = capsys.readouterr().out
     assert judged.exchange.status == DRY_STATUS and not dry.created
     assert printed.startswith("POST http://127.0.0.1:") and "[valid]" in printed and "Url=wss" in printed
-    if before is not None:
-        assert len(emulator.app.store) == before
+    assert len(emulator.app.store) == before
 
 
 def test_schemathesis_cases_are_adopted_with_reserved_hosts(runner):

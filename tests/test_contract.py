@@ -72,3 +72,9 @@ def test_rule_registry_is_complete_and_consistent():
     for rule in rules.RULES.values():
         assert rule.basis and rule.title and rule.level in rules.Level
     assert {r.id for r in rules.REQUEST_RULES} >= {"url-required", "auth-missing", "conference-unknown"}
+
+
+def test_the_api_root_is_the_documents_server_path():
+    from urllib.parse import urlsplit
+
+    assert urlsplit(contract.server_url_template()).path == contract.API_ROOT

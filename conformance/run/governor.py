@@ -127,10 +127,6 @@ class Governor:
     def done(slot: _Slot) -> None:
         slot.at, slot.done = time.monotonic(), True
 
-    @property
-    def remaining(self) -> int | None:
-        return None if self.max_requests is None else max(0, self.max_requests - self.sent)
-
 
 def retry_after_seconds(value: str | None, default: float = 1.0) -> float:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date), bounded; `default` without one."""

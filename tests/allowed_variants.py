@@ -326,6 +326,27 @@ class NewStreamStopped(EmulatorApp):
         return {**super().stream_body(stream), "status": "stopped"}
 
 
+
+class JsonAmidWhitespace(EmulatorApp):
+    """RFC 8259 section 2: `JSON-text = ws value ws`; whitespace around the value is insignificant."""
+
+    async def respond(self, send, status, body, headers):
+        payload = b"\r\n  " + json.dumps(body, indent=2).encode("utf-8") + b"\n\n"
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json; charset=utf-8"), *headers]})
+        await send({"type": "http.response.body", "body": payload})
+
+
+class EscapedNonAscii(EmulatorApp):
+    """Non-ASCII as \\u escapes (RFC 8259 section 7) and members in another order: the same JSON."""
+
+    async def respond(self, send, status, body, headers):
+        if isinstance(body, dict):
+            body = dict(reversed(list(body.items())))
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"Application/JSON"), *headers]})
+        await send({"type": "http.response.body", "body": json.dumps(body, ensure_ascii=True).encode("ascii")})
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -364,4 +385,6 @@ ALLOWED = [
     (OtherAuthErrorCode, ("auth-error-code",)),
     (OtherNotFoundErrorCode, ("not-found-error-code",)),
     (NewStreamStopped, ("status-new",)),
+    (JsonAmidWhitespace, ()),
+    (EscapedNonAscii, ()),
 ]

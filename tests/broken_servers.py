@@ -464,6 +464,61 @@ class UnwrapsJsonArrays(_Lenient):
         return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in fields.items()}
 
 
+
+# --- the response read from its bytes (json-text, json-names-unique, header-singletons) -----------
+class _Bytes(EmulatorApp):
+    """Answers with its own bytes for every JSON body: `encode` is the defect."""
+
+    def encode(self, body) -> bytes:
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    async def respond(self, send, status, body, headers):
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), *headers]})
+        await send({"type": "http.response.body", "body": self.encode(body)})
+
+
+class Utf16Json(_Bytes):
+    """UTF-16 with a byte order mark: `json.loads` reads it, RFC 8259 does not."""
+
+    def encode(self, body):
+        return json.dumps(body).encode("utf-16")
+
+
+class ByteOrderMarkJson(_Bytes):
+    def encode(self, body):
+        return b"\xef\xbb\xbf" + super().encode(body)
+
+
+class NaNInErrors(_Bytes):
+    """`status: NaN` in every error body: Python's json writes and reads it; it is not JSON."""
+
+    def encode(self, body):
+        if isinstance(body, dict) and "status" in body and isinstance(body["status"], int):
+            return super().encode(body).replace(str(body["status"]).encode(), b"NaN", 1)
+        return super().encode(body)
+
+
+class TrailingGarbageJson(_Bytes):
+    def encode(self, body):
+        return super().encode(body) + b"\n<!-- served by acme -->"
+
+
+class RepeatedSidMember(_Bytes):
+    """A 200 that names `sid` twice, with the same value (so no other rule sees a difference): RFC 8259 makes
+    unique names a SHOULD."""
+
+    def encode(self, body):
+        raw = super().encode(body)
+        if isinstance(body, dict) and "sid" in body:
+            return raw[:-1] + b', "sid": ' + json.dumps(body["sid"]).encode() + b"}"
+        return raw
+
+
+class TwoContentTypes(EmulatorApp):
+    async def respond(self, send, status, body, headers):
+        await super().respond(send, status, body, [(b"content-type", b"text/plain"), *headers])
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -526,4 +581,11 @@ BROKEN = [
     (CrashesOnHalfPair, "no-server-error", 1),
     # found by the mutation benchmark
     (UnwrapsJsonArrays, "json-string-type", 1),
+    # the response read from its bytes
+    (Utf16Json, "json-text", 1),
+    (ByteOrderMarkJson, "json-text", 1),
+    (NaNInErrors, "json-text", 1),
+    (TrailingGarbageJson, "json-text", 1),
+    (RepeatedSidMember, "json-names-unique", 0),
+    (TwoContentTypes, "header-singletons", 1),
 ]

@@ -352,16 +352,13 @@ def schema_negative_rejected(ex: Exchange, ctx: CheckContext) -> Outcome:
     return PASS
 
 
-RESPONSE_CHECKS: tuple[tuple[str, CheckFn], ...] = tuple(CHECKS.items())
-
-
 def evaluate(ex: Exchange, ctx: CheckContext) -> list[tuple[str, Outcome]]:
     """Every applicable rule and its outcome for one exchange."""
     results = []
     labelled = expected_status(ex, ctx)
     if labelled is not None:
         results.append(labelled)
-    for rule_id, fn in RESPONSE_CHECKS:
+    for rule_id, fn in REST.items():
         outcome = fn(ex, ctx)
         if outcome is not None:
             results.append((rule_id, outcome))

@@ -152,6 +152,20 @@ _ALL = (
           "Decision: never 5xx, whatever the input"),
     _rule("content-type-json", "MUST", Area.ROBUSTNESS, "Every documented status comes as application/json",
           "responses: every status's `content` is `application/json`"),
+    _rule("json-text", "MUST", Area.ROBUSTNESS,
+          "A JSON body is a JSON text as RFC 8259 defines it, read from its bytes: UTF-8 without a byte order "
+          "mark, one value with only whitespace around it, no NaN or Infinity",
+          "responses: `application/json`; RFC 8259 section 8.1: \"JSON text exchanged between systems that are not "
+          "part of a closed ecosystem MUST be encoded using UTF-8\" and \"Implementations MUST NOT add a byte order "
+          "mark\"; section 2: `JSON-text = ws value ws`; section 6: \"Numeric values that cannot be represented in "
+          "the grammar below (such as Infinity and NaN) are not permitted\""),
+    _rule("json-names-unique", "SHOULD", Area.ROBUSTNESS, "No JSON object in a body repeats a member name",
+          "RFC 8259 section 4: \"The names within an object SHOULD be unique\"; with a repeated name, "
+          "\"the behavior of software that receives such an object is unpredictable\""),
+    _rule("header-singletons", "MUST", Area.ROBUSTNESS,
+          "Content-Type and Content-Length each appear at most once in a response",
+          "RFC 9110 section 5.3: a field that is not a list (Content-Type, section 8.3) MUST NOT be sent more than "
+          "once; section 8.6: a Content-Length repeated with differing values makes the message invalid"),
     _rule("response-schema", "MUST", Area.RESPONSE, "The body matches the documented schema of the status returned",
           "responses: ConferenceStreamResponse, CompatibilityErrorResponse, "
           "CompatibilityErrorStringArrayResponse"),

@@ -46,6 +46,8 @@ class Exchange:
     response_body: bytes
     elapsed: float
     seed: int | None = None
+    header_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each response header's lines as received, by lower-case name (repeats kept, unlike `response_headers`)."""
     derived: tuple[str, str] | None = None
     """(variant, noise) when the credentials were derived from the target's own (the authentication
     matrix): no secret, and enough for a replay to derive them again from the user's token."""

@@ -131,6 +131,7 @@ class Runner:
             sent_fields=_sent_fields(content_type, body),
             status=response.status_code,
             response_headers={k: ", ".join(v) for k, v in response.headers.items()},
+            header_lines={k.lower(): tuple(v) for k, v in response.headers.items()},
             response_body=response.content or b"",
             elapsed=response.elapsed,
             seed=self.seed,

@@ -519,6 +519,25 @@ class TwoContentTypes(EmulatorApp):
     async def respond(self, send, status, body, headers):
         await super().respond(send, status, body, [(b"content-type", b"text/plain"), *headers])
 
+
+class NameHeldByRefusal(EmulatorApp):
+    """A create refused with 422 still takes its Name: the next valid create with it is refused."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: set[tuple[str, str]] = set()
+
+    def create(self, account_sid, conference_sid, fields):
+        name = fields.get("Name") or None
+        if name and (conference_sid, name) in self._held:
+            raise ValidationFailed([f"Duplicated stream name: {name!r}"])
+        try:
+            return super().create(account_sid, conference_sid, fields)
+        except ValidationFailed:
+            if name:
+                self._held.add((conference_sid, name))
+            raise
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -588,4 +607,6 @@ BROKEN = [
     (TrailingGarbageJson, "json-text", 1),
     (RepeatedSidMember, "json-names-unique", 0),
     (TwoContentTypes, "header-singletons", 1),
+    # state over time
+    (NameHeldByRefusal, "name-free-after-refusal", 1),
 ]

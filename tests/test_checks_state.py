@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.checks import state
-from conformance.records.evidence import ConcurrentCreates, DuplicateName, MediaDuplicate
+from conformance.records.evidence import ConcurrentCreates, DuplicateName, MediaDuplicate, NameAfterRefusal
 from conformance.records.exchange import Exchange, Expectation
 from conformance.records.outcome import PASS, Failed
 
@@ -13,7 +13,8 @@ def _answer(status: int) -> Exchange:
 
 
 def test_every_state_rule_has_one_check():
-    assert set(state.STATE.checks) == {"name-unique", "name-unique-concurrent", "media-duplicate-name"}
+    assert set(state.STATE.checks) == {"name-unique", "name-unique-concurrent", "media-duplicate-name",
+                                       "name-free-after-refusal"}
 
 
 def test_name_unique():
@@ -33,3 +34,9 @@ def test_media_duplicate_name():
     assert state.media_duplicate_name(MediaDuplicate(_answer(422), errored=False)) is PASS
     assert state.media_duplicate_name(MediaDuplicate(_answer(200), errored=True)) is PASS
     assert isinstance(state.media_duplicate_name(MediaDuplicate(_answer(200), errored=False)), Failed)
+
+
+def test_name_free_after_refusal():
+    assert state.name_free_after_refusal(NameAfterRefusal(_answer(422), _answer(200))) is PASS
+    assert isinstance(state.name_free_after_refusal(NameAfterRefusal(_answer(422), _answer(422))), Failed)
+    assert state.name_free_after_refusal(NameAfterRefusal(_answer(200), _answer(422))) is None

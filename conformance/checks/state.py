@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conformance.records.evidence import ConcurrentCreates, DuplicateName, MediaDuplicate
+from conformance.records.evidence import ConcurrentCreates, DuplicateName, MediaDuplicate, NameAfterRefusal
 from conformance.records.outcome import PASS, Failed, Outcome
 
 from .registry import Registry
@@ -39,3 +39,13 @@ def media_duplicate_name(evidence: MediaDuplicate) -> Outcome:
         return PASS
     return Failed("the second create rejected, or a stream-error callback for it",
                   "200 and no stream-error: two live streams with one Name")
+
+
+@check("name-free-after-refusal")
+def name_free_after_refusal(evidence: NameAfterRefusal) -> Outcome:
+    if not 400 <= evidence.refused.status < 500:
+        return None  # the first create was not refused: its own rule says so
+    if evidence.retry.status == 200:
+        return PASS
+    return Failed("200 for a valid create whose Name only a refused create had used",
+                  f"{evidence.refused.status} then {evidence.retry.status} {evidence.retry.response_text[:200]}")

@@ -211,6 +211,10 @@ _ALL = (
     _rule("no-secret-echo", "MUST", Area.SECURITY,
           "No response echoes the API token, its Basic form or the AuthorizationBearerToken",
           "Decision: never echoes the API token or the AuthorizationBearerToken"),
+    _rule("name-free-after-refusal", "MUST", Area.STATE,
+          "A create that was refused does not take its Name: a valid create with that Name is then accepted",
+          "Name: \"Unique name for the Stream, per Conference\": a refused create made no stream, so its Name "
+          "names none, and a later create with it is a valid request (accept-valid-form)"),
     _rule("name-unique", "SHOULD", Area.STATE, "A second live stream with the same Name is rejected at once",
           "Name: \"Unique name for the Stream, per Conference.\""),
     _rule("name-unique-concurrent", "SHOULD", Area.STATE,

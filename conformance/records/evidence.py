@@ -32,3 +32,11 @@ class MediaDuplicate:
 
     second: Exchange
     errored: bool
+
+
+@dataclass(frozen=True)
+class NameAfterRefusal:
+    """A create refused for another reason, then a valid create with the same Name."""
+
+    refused: Exchange
+    retry: Exchange

@@ -228,6 +228,9 @@ def probe_steps() -> list[Step]:
     return [
         Step("probe duplicate Name", StepKind.PROBE, UNIVERSAL | {"name-unique"}, cost=4,
              probe=probes.duplicate_name),
+        Step("probe Name after a refusal", StepKind.PROBE,
+             UNIVERSAL | {"name-free-after-refusal", "url-scheme-wss", "accept-valid-form"}, cost=3,
+             probe=probes.name_after_refusal),
         Step("probe concurrent duplicate Name", StepKind.PROBE, UNIVERSAL | {"name-unique-concurrent"},
              cost=2 * probes.CONCURRENT_CREATES, probe=probes.concurrent_duplicate_name),
     ]

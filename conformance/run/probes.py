@@ -9,7 +9,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from conformance.checks import state
-from conformance.records.evidence import ConcurrentCreates, DuplicateName
+from conformance.records.evidence import ConcurrentCreates, DuplicateName, NameAfterRefusal
 from conformance.records.exchange import Exchange, Expectation, Judged
 from conformance.records.kinds import RequestKind
 from strategies import StreamRequest
@@ -21,10 +21,11 @@ CONCURRENT_CREATES = 4
 
 
 def _create(runner: Runner, name: str, kind: RequestKind = RequestKind.PROBE,
-            session: GovernedSession | None = None) -> Exchange:
+            session: GovernedSession | None = None, *, url: str = "wss://media.example.com/probe",
+            rule_ids: tuple[str, ...] = ()) -> Exchange:
     """A create with exactly this Name (no per-request prefix), sent like every other case."""
-    request = StreamRequest(fields={"Url": "wss://media.example.com/probe", "Name": name})
-    expectation = Expectation(kind, (), "probe:name-unique", f"a create named {name!r}")
+    request = StreamRequest(fields={"Url": url, "Name": name})
+    expectation = Expectation(kind, rule_ids, "probe:name-unique", f"a create named {name!r}")
     return runner.send(runner.case_for(request, unique_name=False), expectation, session=session)
 
 
@@ -61,4 +62,16 @@ def concurrent_duplicate_name(runner: Runner) -> list[Judged]:
     judged = [runner.judge(ex) for ex in exchanges]
     judged += _state_verdict(exchanges[-1], "name-unique-concurrent", ConcurrentCreates(exchanges))
     _stop_created(runner, exchanges)
+    return judged
+
+
+def name_after_refusal(runner: Runner) -> list[Judged]:
+    """A create refused (a ws:// Url), then a valid one with the same Name: the refusal took no Name."""
+    name = runner.name_prefix() + "refused"
+    refused = _create(runner, name, RequestKind.INVALID, url="ws://media.example.com/probe",
+                      rule_ids=("url-scheme-wss",))
+    retry = _create(runner, name, RequestKind.VALID)
+    judged = [runner.judge(refused), runner.judge(retry),
+              *_state_verdict(retry, "name-free-after-refusal", NameAfterRefusal(refused, retry))]
+    _stop_created(runner, [refused, retry])
     return judged

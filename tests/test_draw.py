@@ -1,5 +1,7 @@
 """conformance/run/draw.py: reproducible draws without Hypothesis's engine, on the internals it names."""
 
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -27,6 +29,16 @@ def test_a_changed_internal_is_named(monkeypatch):
     assert len(problems) == 1
     assert "hypothesis.internal.conjecture.data.ConjectureData" in problems[0]
     assert "prefix, max_choices" in problems[0]
+
+
+def test_a_missing_internal_is_named_on_import():
+    hide = ("import hypothesis.internal.conjecture.choice as choice; del choice.ChoiceTemplate; "  # as if renamed
+            "import conformance.run.draw")
+    proc = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    for named in ("ChoiceTemplate", "hypothesis.internal.conjecture.choice", "hypothesis>=6.134,<6.171"):
+        assert named in last, last
 
 
 def test_same_seed_and_key_give_the_same_example():

@@ -32,12 +32,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from hypothesis.control import BuildContext
-from hypothesis.errors import StopTest, UnsatisfiedAssumption
-from hypothesis.internal.conjecture.choice import ChoiceTemplate
-from hypothesis.internal.conjecture.data import ConjectureData
-from hypothesis.internal.intervalsets import IntervalSet
+import hypothesis
+from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.strategies import SearchStrategy
+
+try:
+    from hypothesis.control import BuildContext
+    from hypothesis.errors import StopTest
+    from hypothesis.internal.conjecture.choice import ChoiceTemplate
+    from hypothesis.internal.conjecture.data import ConjectureData
+    from hypothesis.internal.intervalsets import IntervalSet
+except ImportError as gone:  # say which internal, and which Hypothesis works, not just a traceback
+    raise ImportError(f"conformance.run.draw: Hypothesis {hypothesis.__version__} lacks an internal the suite "
+                      f"draws with ({gone}); install a Hypothesis the suite supports (pyproject.toml: "
+                      "hypothesis>=6.134,<6.171)") from gone
 
 MAX_TRIES = 50
 """Draws a filter may reject before the strategy counts as exhausted."""

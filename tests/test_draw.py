@@ -1,15 +1,17 @@
 """conformance/run/draw.py: reproducible draws without Hypothesis's engine, on the internals it names."""
 
+import re
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from hypothesis import strategies as st
 from hypothesis.internal.intervalsets import IntervalSet
 
 from conformance.run import draw as drawing
-from conformance.run.draw import Exhausted, draw, missing_internals, simplest
+from conformance.run.draw import Exhausted, draw, missing_internals, simplest, supported_hypothesis
 from strategies import stream_requests
 
 
@@ -31,13 +33,29 @@ def test_a_changed_internal_is_named(monkeypatch):
     assert "prefix, max_choices" in problems[0]
 
 
+def _pyproject_hypothesis() -> str:
+    text = (Path(__file__).parents[1] / "pyproject.toml").read_text()
+    return re.search(r'"(hypothesis[<>=][^"]*)"', text).group(1)
+
+
+def test_the_supported_range_is_bounded_above_and_holds_the_installed_hypothesis():
+    import hypothesis
+    from packaging.requirements import Requirement
+
+    requirement = Requirement(_pyproject_hypothesis())
+    assert any(s.operator == "<" for s in requirement.specifier), f"{requirement}: no upper bound"
+    installed = hypothesis.__version__
+    assert requirement.specifier.contains(installed), f"Hypothesis {installed} outside {requirement}"
+    assert Requirement(supported_hypothesis()) == requirement  # the installed metadata is this pyproject's
+
+
 def test_a_missing_internal_is_named_on_import():
     hide = ("import hypothesis.internal.conjecture.choice as choice; del choice.ChoiceTemplate; "  # as if renamed
             "import conformance.run.draw")
     proc = subprocess.run([sys.executable, "-c", hide], capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
     last = proc.stderr.strip().splitlines()[-1]
-    for named in ("ChoiceTemplate", "hypothesis.internal.conjecture.choice", "hypothesis>=6.134,<6.171"):
+    for named in ("ChoiceTemplate", "hypothesis.internal.conjecture.choice", supported_hypothesis()):
         assert named in last, last
 
 

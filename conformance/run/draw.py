@@ -36,6 +36,18 @@ import hypothesis
 from hypothesis.errors import UnsatisfiedAssumption
 from hypothesis.strategies import SearchStrategy
 
+
+def supported_hypothesis() -> str:
+    """The Hypothesis requirement the installed suite declares (pyproject.toml's dependencies)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        found = [r for r in requires("signalwire-stream-conformance") or () if r.startswith("hypothesis")]
+    except PackageNotFoundError:
+        found = []
+    return found[0] if found else "the hypothesis range in pyproject.toml"
+
+
 try:
     from hypothesis.control import BuildContext
     from hypothesis.errors import StopTest
@@ -44,8 +56,8 @@ try:
     from hypothesis.internal.intervalsets import IntervalSet
 except ImportError as gone:  # say which internal, and which Hypothesis works, not just a traceback
     raise ImportError(f"conformance.run.draw: Hypothesis {hypothesis.__version__} lacks an internal the suite "
-                      f"draws with ({gone}); install a Hypothesis the suite supports (pyproject.toml: "
-                      "hypothesis>=6.134,<6.171)") from gone
+                      f"draws with ({gone}); install a Hypothesis the suite supports: {supported_hypothesis()}"
+                      ) from gone
 
 MAX_TRIES = 50
 """Draws a filter may reject before the strategy counts as exhausted."""

@@ -173,7 +173,8 @@ class EmulatorApp:
             self._answered.append(now)
             return
         wait = limit.period - (now - self._answered[0]) if self._answered else limit.period
-        raise HTTPError(429, CODE_THROTTLED, "Too Many Requests: there were too many requests or throughput was exceeded",
+        raise HTTPError(429, CODE_THROTTLED,
+                        "Too Many Requests: there were too many requests or throughput was exceeded",
                         [(b"retry-after", str(max(1, math.ceil(wait))).encode())])
 
     def check_available(self) -> None:

@@ -7,8 +7,9 @@ sequenceNumber or streamSid; `start` has no top-level streamSid and `customParam
 parameters were defined; `stop` is `{event, sequenceNumber}`; `mark` has no sequenceNumber; and
 `streamSid` rides on dtmf/mark only for bidirectional streams (a REST conference stream is not).
 
-`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), `dtmf`
-and `mark` when `MediaSettings` asks for them, and `stop` when the stream is stopped; status
+`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), the echo of
+every `mark` the receiver sends ("echoed back when you send a mark"), `dtmf` (and unsolicited `mark`) when
+`MediaSettings` asks for them, and `stop` when the stream is stopped; status
 callbacks to `StatusCallback` with its method and all ten documented parameters. Each step is a
 method, so that the self-tests' broken players override one at a time.
 

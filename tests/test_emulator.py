@@ -159,9 +159,9 @@ def test_lowercase_basic_scheme_is_accepted(emulator):
     assert response.status_code == 200
 
 
-def test_foreign_account_is_401(http, emulator):
+def test_foreign_account_is_401_with_10004(http, emulator):
     url = emulator.streams_url.replace(emulator.account_sid, str(uuid.uuid4()))
-    _assert_error(_post(http, url, data=VALID), 401, 20003)
+    _assert_error(_post(http, url, data=VALID), 401, 10004)
 
 
 @pytest.mark.parametrize("conference", ["0b5e3a52-91c4-4d8e-8f0a-3c1f7e2b9d60", "not-a-uuid", "CF" + "0" * 32, "123"])
@@ -287,3 +287,144 @@ def test_server_stops_when_the_block_ends():
 def test_error_bodies_are_json_objects(http, emulator):
     body = json.loads(_post(http, emulator.streams_url, data={}).content)
     assert isinstance(body, dict)
+
+
+# --- faithful to SignalWire's documents (signalwire/docs) ---------------------------------------
+@pytest.mark.parametrize("url", ["wss://media.example.com/stream?a=1", "wss://media.example.com/?",
+                                 "wss://media.example.com/s?x#frag"])
+def test_url_with_a_query_string_is_422(http, emulator, url):
+    """stream.mdx: "The url does not support query string parameters"."""
+    response = _post(http, emulator.streams_url, data={"Url": url})
+    _assert_error(response, 422)
+    assert "query string" in response.json()["errors"][0]
+
+
+@pytest.mark.parametrize("fields", [{"Url": "wss://media.example.com/s#q?x"},
+                                    {"Url": "wss://media.example.com/s", "StatusCallback": "https://cb.example/?a=1"}])
+def test_a_question_mark_outside_the_urls_query_is_accepted(http, emulator, fields):
+    assert _post(http, emulator.streams_url, data=fields).status_code == 200
+
+
+def test_more_info_is_the_specs_form(http, emulator):
+    body = _post(http, emulator.streams_url.replace(emulator.conference_sid, str(uuid.uuid4())), data=VALID).json()
+    assert body["more_info"] == "https://signalwire.com/docs/compatibility-api/reference/errors"
+
+
+@pytest.mark.parametrize(("body", "headers"), [(b"Url=%ff", FORM), (b"[1]", {"Content-Type": "application/json"}),
+                                               (b"Url=" + b"a" * (2 << 20), FORM)])
+def test_unreadable_bodies_carry_the_documented_10000(http, emulator, body, headers):
+    """error-codes.mdx 10000: "The argument passed is invalid" (21600 is not on the page; 21617 is a message
+    length limit)."""
+    _assert_error(http.post(emulator.streams_url, data=body, headers=headers, timeout=20), 400, 10000)
+
+
+def test_only_documented_codes_and_the_commented_405(http, emulator):
+    from conformance.emulator import app
+
+    documented = {10000, 10004, 20003, 20404, 20429, 20504, 21220}  # each read on error-codes.mdx
+    codes = {v for k, v in vars(app).items() if k.startswith("CODE_")}
+    assert codes - documented == {app.CODE_METHOD_NOT_ALLOWED}
+    response = http.get(emulator.streams_url, timeout=10)
+    assert response.status_code == 405 and response.json()["code"] == app.CODE_METHOD_NOT_ALLOWED
+
+
+def test_a_name_is_unique_per_conference_not_per_account():
+    from conformance.emulator import EmulatorSettings
+
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    with running_emulator(EmulatorSettings(conference_sids=(first, second))) as server:
+        session = requests.Session()
+        session.auth = server.auth
+        urls = [server.streams_url.replace(server.conference_sid, sid) for sid in (first, second)]
+        answers = [_post(session, url, data={**VALID, "Name": "shared"}) for url in urls]
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        assert answers[0].json()["conference_sid"] == first and answers[1].json()["conference_sid"] == second
+        again = _post(session, urls[1], data={**VALID, "Name": "shared"})
+        assert again.status_code == 422 and "Duplicated stream name" in again.json()["errors"][0]
+        # a stream is stopped in its own conference only: the other conference's path does not know its sid
+        other = _post(session, f"{urls[1]}/{answers[0].json()['sid']}", data={"Status": "stopped"})
+        _assert_error(other, 404, 20404)
+
+
+def test_stop_answers_the_stopped_stream_and_only_by_sid(http, emulator):
+    created = _post(http, emulator.streams_url, data={**VALID, "Name": "by-name"}).json()
+    # ConferenceStreamSidPath: `Sid: uuid`: a Name in the path is an unknown resource
+    _assert_error(_post(http, f"{emulator.streams_url}/by-name", data={"Status": "stopped"}), 404, 20404)
+    for status in ("in-progress", "", "STOPPED"):
+        bad = _post(http, f"{emulator.streams_url}/{created['sid']}", data={"Status": status})
+        assert bad.status_code == 422 and bad.json()["errors"], bad.text
+    assert _post(http, f"{emulator.streams_url}/{created['sid']}", data={}).status_code == 422
+    stop = _post(http, f"{emulator.streams_url}/{created['sid']}", data={"Status": "stopped"})
+    assert stop.status_code == 200
+    body = stop.json()
+    assert contract.response_errors(200, body) == []
+    assert (body["sid"], body["name"], body["status"]) == (created["sid"], "by-name", "stopped")
+    again = _post(http, emulator.streams_url, data={**VALID, "Name": "by-name"})  # a stopped stream frees its Name
+    assert again.status_code == 200 and again.json()["sid"] != created["sid"]
+
+
+@pytest.mark.parametrize(("every", "pattern"), [(3, [200, 200, 503, 200, 200, 503]), (1, [503, 503, 503])])
+def test_unavailable_answers_503_with_the_documented_body(every, pattern):
+    from conformance.emulator import EmulatorSettings
+    from conformance.emulator.settings import Unavailable
+
+    with running_emulator(EmulatorSettings(unavailable=Unavailable(every))) as server:
+        session = requests.Session()
+        session.auth = server.auth
+        answers = [_post(session, server.streams_url, data=VALID) for _ in pattern]
+        assert [a.status_code for a in answers] == pattern
+        for answer in (a for a in answers if a.status_code == 503):
+            assert answer.headers["retry-after"] in ("0", "1")
+            assert answer.json() == {"code": 20504, "message": "The service is temporarily unavailable. Please "
+                                     "try again later.", "more_info": "https://signalwire.com/docs/compatibility-api/"
+                                     "reference/errors", "status": 503}
+        # bad credentials are still 401: unavailability is for a create the service would otherwise take
+        assert requests.post(server.streams_url, data=VALID, timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("text", ["every:0", "every:", "every:x", "sometimes", "every:-2", ""])
+def test_unavailable_values_are_checked(text):
+    from conformance.emulator.settings import Unavailable
+
+    with pytest.raises(ValueError, match="every:20 or always"):
+        Unavailable.parse(text)
+    assert Unavailable.parse("every:20").every == 20 and Unavailable.parse(" Always ").always
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--unavailable", "every:0"], "--unavailable: unavailable looks like every:20 or always"),
+    (["--unsupported-codecs", "maybe"], "--unsupported-codecs is stream or error"),
+    (["--unsupported-codecs", "error"], "--unsupported-codecs goes with --media"),
+])
+def test_emulate_refuses_bad_switches_in_one_line(argv, message):
+    proc = subprocess.run([sys.executable, "-m", "conformance", "emulate", "--port", "0", *argv],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert message in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_emulate_unavailable_always_is_served():
+    sid = "6e8bc430-9c3a-41d9-9669-0800200c9a66"
+    proc = subprocess.Popen([sys.executable, "-m", "conformance", "emulate", "--port", "0", "--conference-sid", sid,
+                             "--unavailable", "always"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)]
+        base_url, project, token = lines[0].split()[-1], lines[1].split()[-1], lines[2].split()[-1]
+        assert "unavailable (503):       every create" in "".join(lines)
+        url = f"{base_url}/Accounts/{project}/Conferences/{sid}/Streams"
+        assert requests.post(url, data=VALID, auth=(project, token), timeout=10).status_code == 503
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def test_unsupported_codecs_is_an_app_parameter():
+    from conformance.emulator import EmulatorApp
+    from conformance.emulator.player import MediaSettings
+
+    assert EmulatorApp(media=MediaSettings(), unsupported_codecs="error").media.unsupported_codecs == "error"
+    assert EmulatorApp(media=MediaSettings()).media.unsupported_codecs == "stream"  # the default: see MediaSettings
+    with pytest.raises(ValueError):
+        EmulatorApp(unsupported_codecs="sometimes")
+    with pytest.raises(ValueError):
+        MediaSettings(unsupported_codecs="sometimes")

@@ -441,3 +441,136 @@ def test_codec_round_trips_and_sizes():
     assert codecs.encode(codecs.L16, [1, -2]) == b"\x00\x01\xff\xfe"  # network byte order
     assert abs(codecs.rms(tone) - 8000 / 2**0.5) < 50
     assert base64.b64encode(codecs.encode(codecs.MULAW, [0, 0])) == b"//8="
+
+
+# --- the player against a scripted receiver: marks echoed, hang-ups, codecs --------------------------
+class _Recording(StreamPlayer):
+    """Records its callbacks instead of sending them (the callback itself is other tests' business)."""
+
+    def __init__(self, settings, stream):
+        super().__init__(settings, stream)
+        self.events = []
+
+    async def callback(self, event, error=None):
+        self.events.append((event, error))
+
+
+def _play(tmp_path, fields, script, **options):
+    """Play one stream at a wss receiver on loopback that runs `script(ws, state)`; the player's callbacks
+    and whether the receiver was dialled."""
+    import asyncio
+    import ssl
+
+    from websockets.asyncio.server import serve
+
+    from conformance.common.tls import make_tls_files
+
+    files = make_tls_files(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(files.cert_file, files.key_file)
+    dialled = []
+
+    async def main():
+        state = _state(fields)
+
+        async def handler(ws):
+            dialled.append(True)
+            await script(ws, state)
+
+        async with serve(handler, "127.0.0.1", 0, ssl=context) as server:
+            port = server.sockets[0].getsockname()[1]
+            state.fields = {**fields, "Url": f"wss://127.0.0.1:{port}/media"}
+            player = _Recording(MediaSettings(max_seconds=10, **options), state)
+            await asyncio.wait_for(player.play(), 20)
+        return player.events
+
+    return asyncio.run(main()), dialled
+
+
+async def _json_messages(ws, until):
+    import json
+
+    seen = []
+    async for raw in ws:
+        seen.append(json.loads(raw))
+        if until(seen):
+            break
+    return seen
+
+
+def test_a_mark_the_receiver_sends_is_echoed_and_none_comes_unasked(tmp_path):
+    """stream.mdx: Mark is "echoed back when you send a mark"; the echo is {event, mark: {name}} (streamSid
+    only for bidirectional streams)."""
+    got = {}
+
+    async def script(ws, state):
+        import json
+
+        before = await _json_messages(ws, lambda seen: len(seen) >= 12)
+        await ws.send(json.dumps({"event": "mark", "streamSid": state.sid, "mark": {"name": "my label"}}))
+        await ws.send(json.dumps({"event": "clear", "streamSid": state.sid}))  # ignored
+        after = await _json_messages(ws, lambda seen: seen[-1]["event"] == "mark")
+        state.stopped.set()
+        rest = await _json_messages(ws, lambda seen: seen[-1]["event"] == "stop")
+        got.update(before=before, echo=after[-1], rest=rest)
+
+    events, _ = _play(tmp_path, {"Url": "x"}, script)
+    assert got["echo"] == {"event": "mark", "mark": {"name": "my label"}}
+    assert not [m for m in got["before"] + got["rest"] if m["event"] == "mark"]
+    assert events == [("stream-started", None), ("stream-stopped", None)]
+
+
+def test_a_receiver_that_hangs_up_mid_stream_gets_stream_stopped_not_general_error(tmp_path):
+    """general_error is "Internal stream initialization failed"; a receiver hanging up is no such thing."""
+
+    async def script(ws, state):
+        await _json_messages(ws, lambda seen: len(seen) >= 5)
+        await ws.close()
+
+    events, dialled = _play(tmp_path, {"Url": "x"}, script)
+    assert dialled and events == [("stream-started", None), ("stream-stopped", None)]
+
+
+@pytest.mark.parametrize(("codec", "refused"), [("PCMA", True), ("L16", True), ("PCMU", False),
+                                                ("L16@16000h", False), ("L16@24000h", False), (None, False)])
+def test_unsupported_codecs_error_reports_codec_error_and_never_dials(tmp_path, codec, refused):
+    """stream.mdx: Supported codecs PCMU (8000h) and L16 (16000h, 24000h); codec_error "Requested codec not
+    enabled for your account"."""
+
+    async def script(ws, state):
+        await _json_messages(ws, lambda seen: len(seen) >= 3)
+        state.stopped.set()
+        await _json_messages(ws, lambda seen: seen[-1]["event"] == "stop")
+
+    fields = {"Url": "x", **({"StreamCodec": codec} if codec else {})}
+    events, dialled = _play(tmp_path, fields, script, unsupported_codecs="error")
+    if refused:
+        assert events == [("stream-error", "codec_error")] and not dialled
+    else:
+        assert events == [("stream-started", None), ("stream-stopped", None)] and dialled
+
+
+def test_unsupported_codecs_stream_is_the_default_and_streams_pcma(tmp_path):
+    formats = []
+
+    async def script(ws, state):
+        seen = await _json_messages(ws, lambda seen: len(seen) >= 3)
+        formats.append(seen[1]["start"]["mediaFormat"])
+        state.stopped.set()
+        await _json_messages(ws, lambda seen: seen[-1]["event"] == "stop")
+
+    events, dialled = _play(tmp_path, {"Url": "x", "StreamCodec": "PCMA"}, script)
+    assert dialled and formats == [{"encoding": codecs.ALAW, "sampleRate": 8000, "channels": 1}]
+    assert events[0] == ("stream-started", None)
+
+
+def test_stream_error_values_for_failures_to_dial():
+    from websockets.exceptions import InvalidMessage, InvalidURI
+
+    from conformance.emulator.player import stream_error_for
+
+    assert stream_error_for(ConnectionRefusedError()) == "connection_refused"
+    assert stream_error_for(TimeoutError()) == "connection_refused_timeout_or_ssl_error"
+    assert stream_error_for(InvalidURI("wss://", "no host")) == "invalid_url"
+    assert stream_error_for(InvalidMessage("not HTTP")) == "connection_refused"
+    assert stream_error_for(KeyError("a bug of ours")) == "general_error"

@@ -263,3 +263,15 @@ def _first(strategy):
 
     collect()
     return found[0]
+
+
+def test_auth_error_code_takes_10004_only_for_another_accounts_sid():
+    """error-codes.mdx 10004 ("The subproject ID passed does not belong to the project used to authenticate the
+    request") is SignalWire's code for a foreign AccountSid; any other 401 still wants 20003."""
+    body = {"code": 10004, "message": "no", "more_info": "https://docs.example/e", "status": 401}
+    foreign = _exchange(401, body, kind="invalid", rule_ids=("account-foreign",))
+    assert checks.auth_error_code(foreign, CTX) == checks.PASS
+    bad_token = _exchange(401, body, kind="invalid", rule_ids=("auth-wrong-token",))
+    assert isinstance(checks.auth_error_code(bad_token, CTX), checks.Failed)
+    other = _exchange(401, {**body, "code": 21220}, kind="invalid", rule_ids=("account-foreign",))
+    assert isinstance(checks.auth_error_code(other, CTX), checks.Failed)

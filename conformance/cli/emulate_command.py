@@ -21,6 +21,11 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         given["idle_conference_sids"] = tuple(values["conference_not_in_progress"])
     if values.get("throttle") is not None:
         given["throttle"] = values["throttle"]
+    if values.get("unavailable") is not None:
+        given["unavailable"] = values["unavailable"]
+    codecs = values.get("unsupported_codecs") or "stream"
+    if codecs != "stream" and not media:
+        raise UsageError("--unsupported-codecs goes with --media (it decides what a stream does)")
     try:
         settings = EmulatorSettings(**given)
     except ValueError as exc:
@@ -35,7 +40,8 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if media:
             from conformance.emulator.player import MediaSettings
 
-            media_settings = MediaSettings(ca_file=media_ca_file, dtmf=dtmf, mark=mark, verify_tls=media_verify_tls)
+            media_settings = MediaSettings(ca_file=media_ca_file, dtmf=dtmf, mark=mark, verify_tls=media_verify_tls,
+                                           unsupported_codecs=codecs)
         app = EmulatorApp(settings, media=media_settings)
         running = describe(sock, app, tls_files)
         token_line = running.api_token if "api_token" not in given else "(the one you gave)"
@@ -50,6 +56,11 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if settings.throttle is not None:
             lines.append(f"  throttled (429, 20429):  beyond {settings.throttle.count} requests per "
                          f"{settings.throttle.period:g} s")
+        if settings.unavailable is not None:
+            shown = "every create" if settings.unavailable.always else f"one create in {settings.unavailable.every}"
+            lines.append(f"  unavailable (503):       {shown}")
+        if media and codecs == "error":
+            lines.append("  unsupported codecs:      PCMA and plain L16 report stream-error codec_error")
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
         if media:

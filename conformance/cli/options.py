@@ -349,6 +349,22 @@ def _throttle(text: str, name: str):
         raise UsageError(f"{name}: {exc}") from None
 
 
+def _unavailable(text: str, name: str):
+    from conformance.emulator.settings import Unavailable
+
+    try:
+        return Unavailable.parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
+def _unsupported_codecs(text: str, name: str) -> str:
+    word = text.strip().lower()
+    if word not in ("stream", "error"):
+        raise UsageError(f"{name} is stream or error, got {text!r}")
+    return word
+
+
 def _check_media_reach(base_url: str, values: Mapping[str, Any]) -> None:
     """A loopback target, or one the user says reaches this machine (--media-host), is served by the
     receivers directly; any other target needs both public URLs (a tunnel in front of them)."""
@@ -395,6 +411,11 @@ EMULATE_OPTIONS: tuple[Option, ...] = (
            "SignalWire's 21220 (repeatable)", None, _uuid, many=True, metavar="SID"),
     Option("throttle", "answer 429 with Retry-After (code 20429) beyond this rate: 20/s, 600/min, 0/s (all)", None,
            _throttle, metavar="N/s"),
+    Option("unavailable", "answer 503 with Retry-After: 0 to one create in N (every:20), or to every create "
+           "(always)", None, _unavailable, metavar="every:N|always"),
+    Option("unsupported_codecs", "with --media, a StreamCodec the stream page does not list (PCMA, plain L16): "
+           "stream it (default), or report stream-error codec_error and not connect", None, _unsupported_codecs,
+           default="stream", metavar="stream|error"),
 )
 
 

@@ -204,8 +204,10 @@ _ALL = (
           "the error.\"; CompatibilityErrorStringArrayResponse.errors: \"List of validation error messages.\""),
     _rule("status-new", "SHOULD", Area.RESPONSE, "A new stream's status is queued or in-progress",
           "status: ConferenceStreamStatus (queued, in-progress, stopped)"),
-    _rule("auth-error-code", "SHOULD", Area.AUTH, "A 401 carries SignalWire's code 20003",
-          "Decision: 401 with the error schema (SignalWire's code for it is 20003)"),
+    _rule("auth-error-code", "SHOULD", Area.AUTH,
+          "A 401 carries SignalWire's code 20003 (or 10004 for another account's AccountSid)",
+          "Decision: 401 with the error schema (SignalWire's code for it is 20003); error-codes.mdx 10004: \"The "
+          "subproject ID passed does not belong to the project used to authenticate the request\""),
     _rule("not-found-error-code", "SHOULD", Area.AUTH, "A 404 carries SignalWire's code 20404",
           "Decision: 404 with the error schema (code 20404)"),
     _rule("no-secret-echo", "MUST", Area.SECURITY,

@@ -23,7 +23,24 @@ from .settings import API_ROOT, EmulatorSettings
 from .store import DuplicateName, Stream, StreamStore
 
 MAX_BODY_BYTES = 1 << 20
-MORE_INFO = "https://developer.signalwire.com/compatibility-api/reference/error-codes"
+# The form the compatibility specs give for this body: signalwire/docs specs/compatibility-api/_shared/errors.tsp,
+# CompatibilityErrorResponse.more_info: @doc("URL for more information about the error.")
+# @example("https://signalwire.com/docs/compatibility-api/reference/errors"). (The specs' two other forms,
+# .../docs/rest/compatibility-api/error-codes and .../overview/error-codes, belong to the errors-array item and
+# to ImportedPhoneNumbers' error, not to this model.)
+MORE_INFO = "https://signalwire.com/docs/compatibility-api/reference/errors"
+# Codes, each checked against signalwire/docs fern/products/compatibility-api/pages/rest-api/core/error-codes.mdx:
+CODE_INVALID_ARGUMENT = 10000  # "The argument passed is invalid" (a body that cannot be read as arguments)
+CODE_FOREIGN_PROJECT = 10004  # "The subproject ID passed does not belong to the project used to authenticate ..."
+CODE_AUTHENTICATION = 20003  # "There was an authentication error or API access is blocked for this feature"
+CODE_NOT_FOUND = 20404  # "The resource you are trying to access does not exist"
+CODE_THROTTLED = 20429  # "There were too many requests or throughput was exceeded"
+CODE_INTERNAL = 20504  # "An internal error occurred"
+# 405 has no code on the page (nor is 405 among the operation's documented responses); 20004 is Twilio's
+# "Method not allowed", kept because the error body needs some integer code and no documented one fits.
+CODE_METHOD_NOT_ALLOWED = 20004
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Please try again later."
+UNSUPPORTED_CODECS = ("stream", "error")
 _ROUTE = re.compile(
     "^" + re.escape(API_ROOT) + r"/Accounts/([^/]+)/Conferences/([^/]+)/Streams(?:/([^/.]+))?(?:\.json)?/?$"
 )
@@ -61,10 +78,21 @@ class EmulatorApp:
     player_class = None
     """The media player class (default `conformance.media.player.StreamPlayer`); a seam for tests."""
 
-    def __init__(self, settings: EmulatorSettings | None = None, media=None) -> None:
+    def __init__(self, settings: EmulatorSettings | None = None, media=None, *,
+                 unsupported_codecs: str | None = None) -> None:
         self.settings = settings or EmulatorSettings()
+        if unsupported_codecs is not None:
+            if unsupported_codecs not in UNSUPPORTED_CODECS:
+                raise ValueError(f"unsupported_codecs is stream or error, got {unsupported_codecs!r}")
+            if media is not None:
+                import dataclasses
+
+                media = dataclasses.replace(media, unsupported_codecs=unsupported_codecs)
         self.media = media
-        """`MediaSettings` to stream for real after each create; None: the REST side only."""
+        """`MediaSettings` to stream for real after each create; None: the REST side only (and then
+        `unsupported_codecs` changes nothing: the create answers 200 either way, the codec only matters
+        to the stream)."""
+        self._creates = 0
         self._playing: dict[str, object] = {}
         self._tasks: set = set()
         self.store = StreamStore()
@@ -92,7 +120,9 @@ class EmulatorApp:
             status, body, headers = 422, {"errors": exc.problems}, []
         except Exception:  # noqa: BLE001 - a reference server answers, it does not crash
             log.exception("unexpected error while handling %s %s", scope["method"], scope["path"])
-            status, body, headers = 400, self.error_body(400, 21600, "the request could not be processed"), []
+            # the page's code for what this is (an emulator bug), under a documented 4xx status: the
+            # emulator's promise is never a 5xx, so a fuzzer can tell its own findings from ours
+            status, body, headers = 400, self.error_body(400, CODE_INTERNAL, "the request could not be processed"), []
         await self.respond(send, status, body, headers)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
@@ -114,9 +144,9 @@ class EmulatorApp:
         self.throttle()
         match = _ROUTE.match(scope["path"])
         if match is None:
-            raise HTTPError(404, 20404, "The requested resource was not found")
+            raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found")
         if scope["method"] != "POST":
-            raise HTTPError(405, 20004, "Method not allowed", [(b"allow", b"POST")])
+            raise HTTPError(405, CODE_METHOD_NOT_ALLOWED, "Method not allowed", [(b"allow", b"POST")])
         account_sid, conference_sid, stream_sid = match.groups()
         headers = dict(scope["headers"])
         self.authenticate(headers.get(b"authorization"))
@@ -125,6 +155,7 @@ class EmulatorApp:
         raw = await self.read_body(headers, receive)
         fields = self.decode(headers.get(b"content-type"), raw)
         if stream_sid is None:
+            self.check_available()
             return 200, self.stream_body(self.create(account_sid, conference_sid, fields)), []
         return 200, self.stream_body(self.update(account_sid, conference_sid, stream_sid, fields)), []
 
@@ -142,8 +173,23 @@ class EmulatorApp:
             self._answered.append(now)
             return
         wait = limit.period - (now - self._answered[0]) if self._answered else limit.period
-        raise HTTPError(429, 20429, "Too Many Requests: there were too many requests or throughput was exceeded",
+        raise HTTPError(429, CODE_THROTTLED,
+                        "Too Many Requests: there were too many requests or throughput was exceeded",
                         [(b"retry-after", str(max(1, math.ceil(wait))).encode())])
+
+    def check_available(self) -> None:
+        """`EmulatorSettings.unavailable`: 503 to one create in N, as Create a Call Stream documents it
+        (specs/compatibility-api/calls/main.tsp `| CompatibilityStatusCode503`; _shared/errors.tsp:
+        "The service is temporarily unavailable. Please try again later.", body CompatibilityErrorResponse
+        {code, message, more_info, status}). The page has no code for unavailability; 20504 ("An internal
+        error occurred") is its only code for a failure on the service's side. Retry-After 0: try again now
+        (RFC 9110 delta-seconds), so a suite run with every:N waits for nothing."""
+        unavailable = self.settings.unavailable
+        if unavailable is None:
+            return
+        self._creates += 1
+        if self._creates % unavailable.every == 0:
+            raise HTTPError(503, CODE_INTERNAL, UNAVAILABLE_MESSAGE, [(b"retry-after", b"0")])
 
     def check_in_progress(self, conference_sid: str) -> None:
         """error-codes.mdx 21220: "A stream cannot be started for a call or conference in the current state".
@@ -154,7 +200,7 @@ class EmulatorApp:
                                         f"(conference {self.conference_status.get(conference_sid)})")
 
     def authenticate(self, header: bytes | None) -> None:
-        unauthorized = HTTPError(401, 20003, "Authentication Error - invalid username or token")
+        unauthorized = HTTPError(401, CODE_AUTHENTICATION, "Authentication Error - invalid username or token")
         if not header:
             raise unauthorized
         scheme, _, encoded = header.partition(b" ")
@@ -172,17 +218,23 @@ class EmulatorApp:
             raise unauthorized
 
     def check_account(self, account_sid: str) -> None:
+        """Another AccountSid than the authenticated project's: error-codes.mdx 10004, "The subproject ID passed
+        does not belong to the project used to authenticate the request". The page gives no status; of the
+        operation's documented ones (400, 401, 404) 401 fits: the credentials are valid but do not authorize
+        this account, and 401 "Authentication failed" is what the caller must fix (its credentials or its
+        AccountSid). 404 would claim the account does not exist, which the server cannot know to be so."""
         if account_sid != self.settings.project_id:
-            raise HTTPError(401, 20003, "Authentication Error - the account does not belong to these credentials")
+            raise HTTPError(401, CODE_FOREIGN_PROJECT,
+                            "The subproject ID passed does not belong to the project used to authenticate the request")
 
     def check_conference(self, conference_sid: str) -> None:
         if conference_sid not in self.conferences:
-            raise HTTPError(404, 20404, "The requested resource was not found")
+            raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found")
 
     async def read_body(self, headers: dict, receive: Any) -> bytes:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise HTTPError(400, 21617, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+            raise HTTPError(400, CODE_INVALID_ARGUMENT, f"the request body is larger than {MAX_BODY_BYTES} bytes")
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -191,7 +243,7 @@ class EmulatorApp:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > MAX_BODY_BYTES:
-                raise HTTPError(400, 21617, f"the request body is larger than {MAX_BODY_BYTES} bytes")
+                raise HTTPError(400, CODE_INVALID_ARGUMENT, f"the request body is larger than {MAX_BODY_BYTES} bytes")
             chunks.append(chunk)
             more = message.get("more_body", False)
         return b"".join(chunks)
@@ -200,7 +252,7 @@ class EmulatorApp:
         try:
             return bodies.decode(content_type.decode("latin-1") if content_type else None, raw)
         except bodies.BodyError as exc:
-            raise HTTPError(400, 21600, str(exc)) from None
+            raise HTTPError(400, CODE_INVALID_ARGUMENT, str(exc)) from None
 
     def validate(self, fields: dict[str, Any]) -> None:
         problems = validation.problems(fields)
@@ -210,6 +262,10 @@ class EmulatorApp:
     def create(self, account_sid: str, conference_sid: str, fields: dict[str, Any]) -> Stream:
         self.validate(fields)
         self.check_in_progress(conference_sid)
+        # Name: "Unique name for the Stream, per Conference." (specs/compatibility-api/conferences/models/
+        # requests.tsp): the store keys live names by (account, conference, name), so two conferences may each
+        # have a live "x". A stopped stream frees its Name: the stream page's StreamError table says
+        # `Duplicated stream name` is "Stream name already in use", and a stopped stream uses nothing.
         name = fields.get("Name") or None  # an empty Name is no name: null, and never a duplicate
         try:
             stream = self.store.create(account_sid, conference_sid, name, self.clock.now(), fields)
@@ -232,14 +288,20 @@ class EmulatorApp:
         task.add_done_callback(lambda t: (self._tasks.discard(t), self._playing.pop(stream.sid, None)))
 
     def update(self, account_sid: str, conference_sid: str, stream_sid: str, fields: dict[str, Any]) -> Stream:
+        """Update Conference Stream: by sid only. The specs type the path segment as a uuid
+        (specs/compatibility-api/conferences/models/core.tsp, ConferenceStreamSidPath: `Sid: uuid`, "The unique
+        identifier for the stream."), so a Name there is an unknown resource: 404. Stopping "by name" is what
+        the cXML page shows (`<Stop><Stream name="mystream" /></Stop>`), not a REST path."""
         try:
             uuid.UUID(stream_sid)
         except ValueError:
-            raise HTTPError(404, 20404, "The requested resource was not found") from None
+            raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found") from None
         stream = self.store.get(account_sid, conference_sid, stream_sid)
         if stream is None:
-            raise HTTPError(404, 20404, "The requested resource was not found")
+            raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found")
         if fields.get("Status") != "stopped":
+            # UpdateConferenceStreamRequest: `Status: "stopped"`, "The status of the stream. Only 'stopped' is
+            # allowed."; the operation documents 422 with the errors array (CompatibilityStatusCode422StringArray)
             raise ValidationFailed(["Status must be stopped"])
         playing = self._playing.get(stream_sid)
         if playing is not None:

@@ -7,8 +7,9 @@ sequenceNumber or streamSid; `start` has no top-level streamSid and `customParam
 parameters were defined; `stop` is `{event, sequenceNumber}`; `mark` has no sequenceNumber; and
 `streamSid` rides on dtmf/mark only for bidirectional streams (a REST conference stream is not).
 
-`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), `dtmf`
-and `mark` when `MediaSettings` asks for them, and `stop` when the stream is stopped; status
+`connected`, one `start`, `media` every 20 ms per track (a tone encoded with `StreamCodec`), the echo of
+every `mark` the receiver sends ("echoed back when you send a mark"), `dtmf` (and unsolicited `mark`) when
+`MediaSettings` asks for them, and `stop` when the stream is stopped; status
 callbacks to `StatusCallback` with its method and all ten documented parameters. Each step is a
 method, so that the self-tests' broken players override one at a time.
 
@@ -46,6 +47,10 @@ TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_
 DEFAULT_TRACK = "both_tracks"  # the REST page's default (the cXML <Stream> page says inbound_track)
 LOOPBACK_HOSTS = LOOPBACK_NAMES
 DTMF_EVERY, MARK_EVERY = 10, 10  # chunks between interleaved dtmf / mark messages, when asked for
+# stream.mdx, Supported codecs: "`PCMU` (default) | `8000h`", "`L16` | `16000h`, `24000h`": the codecs the page
+# says SignalWire streams. PCMA and plain L16 are only in the REST StreamCodec enum.
+DOCUMENTED_CODECS = frozenset({"PCMU", "L16@16000h", "L16@24000h"})
+UNSUPPORTED_CODECS = ("stream", "error")
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,20 @@ class MediaSettings:
     dtmf: bool = False
     """Interleave documented `dtmf` messages with the media (as a keypad press on the conference would)."""
     mark: bool = False
-    """Interleave documented `mark` messages (as acknowledgements of marks a bidirectional server sent)."""
+    """Interleave `mark` messages nobody asked for. Not what the stream page describes (a mark is "echoed back
+    when you send a mark"; the emulator always does that, see `echo_mark`): kept, off by default, so that the
+    suite's media-events rule has marks to judge while the suite's receivers send none."""
+    unsupported_codecs: str = "stream"
+    """What a stream does with a StreamCodec outside the page's "Supported codecs" (PCMA, plain L16):
+    `stream` them (PCMA as G.711 A-law at 8000 Hz, L16 at 8000 Hz), or `error`: the create still answers 200
+    (the REST enum lists them) but the stream reports stream-error with StreamError `codec_error` ("Codec not
+    supported or misconfigured: Requested codec not enabled for your account", stream.mdx StreamError values)
+    and never connects. `stream` is the default because the default target must pass every media rule, and
+    until the suite treats a codec_error as "not applicable" a refused codec would fail media-connects."""
+
+    def __post_init__(self) -> None:
+        if self.unsupported_codecs not in UNSUPPORTED_CODECS:
+            raise ValueError(f"unsupported_codecs is stream or error, got {self.unsupported_codecs!r}")
 
 
 @dataclass
@@ -75,13 +93,21 @@ class StreamState:
 
 
 def stream_error_for(exc: BaseException) -> str:
-    """The documented StreamError value for a failure to open the WebSocket."""
+    """The documented StreamError value for a failure to open the WebSocket (stream.mdx, StreamError values)."""
+    from websockets.exceptions import InvalidHandshake, InvalidURI
+
     if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused"
+        return "connection_refused"  # "Your WebSocket server refused the connection"
     if isinstance(exc, TimeoutError | ssl.SSLError | OSError):
-        return "connection_refused_timeout_or_ssl_error"
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return "connection_refused" if status is not None else "general_error"
+        return "connection_refused_timeout_or_ssl_error"  # "WebSocket server unreachable or SSL certificate issues"
+    if isinstance(exc, InvalidURI):
+        return "invalid_url"  # "Invalid WebSocket URL format"
+    if isinstance(exc, InvalidHandshake):
+        # a refused upgrade (a non-101 status) or an answer that is no WebSocket handshake: the server did not
+        # take the connection, "Your WebSocket server refused the connection"
+        return "connection_refused"
+    # "general_error: Internal stream initialization failed": left for what is the emulator's own failure
+    return "general_error"
 
 
 class StreamPlayer:
@@ -146,6 +172,19 @@ class StreamPlayer:
     def mark_message(self, chunk: int) -> dict:
         return {"event": "mark", "mark": {"name": f"mark-{chunk // MARK_EVERY}"}}
 
+    def echo_mark(self, message: object) -> dict | None:
+        """The acknowledgement of a `mark` the receiver sent: stream.mdx, Mark message: "These responses match
+        the mark identifiers from your earlier transmissions", `{"event": "mark", "mark": {"name": ...}}`
+        ("mark.name: The mark identifier echoed back from your original transmission"), and streamSid "Only
+        included for bidirectional streams" (a REST conference stream is not). Echoed at once: the emulator
+        queues no audio into the call, and "SignalWire responds ... once the audio completes playing (or
+        immediately if no audio is queued)". Anything else the receiver sends is ignored."""
+        if not isinstance(message, dict) or message.get("event") != "mark":
+            return None
+        mark = message.get("mark")
+        name = mark.get("name") if isinstance(mark, dict) else None
+        return {"event": "mark", "mark": {"name": name}} if isinstance(name, str) else None
+
     def stop_message(self) -> dict:
         return {"event": "stop", "sequenceNumber": self.next_sequence_number()}
 
@@ -164,10 +203,18 @@ class StreamPlayer:
             context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
         return context
 
+    def codec_refused(self) -> bool:
+        return self.settings.unsupported_codecs == "error" and self.codec not in DOCUMENTED_CODECS
+
     async def play(self) -> None:
         from websockets.asyncio.client import connect
 
         url = self.stream.fields["Url"]
+        if self.codec_refused():
+            # stream.mdx StreamError values: `codec_error`, "Codec not supported or misconfigured", "Requested
+            # codec not enabled for your account": reported on the callback; the WebSocket is never dialled
+            await self.callback("stream-error", error="codec_error")
+            return
         if not self.allowed(url):
             # never dialled, so to the stream it is a Url nobody answers: a real deployment reports that
             # as a stream-error (the callback itself still goes to allowed hosts only)
@@ -182,22 +229,42 @@ class StreamPlayer:
         except Exception as exc:  # noqa: BLE001 - every failure to dial is a stream-error, as documented
             await self.callback("stream-error", error=stream_error_for(exc))
             return
+        echoes: asyncio.Queue = asyncio.Queue()
+        reader = None
         try:
             async with ws:
                 await ws.send(json.dumps(self.connected_message()))
                 await ws.send(json.dumps(self.start_message()))
                 await self.callback("stream-started")
-                await self._media_until_stopped(ws)
+                reader = asyncio.get_running_loop().create_task(self._read_marks(ws, echoes))
+                await self._media_until_stopped(ws, echoes)
                 await ws.send(json.dumps(self.stop_message()))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the receiver went away mid-stream
+            # The page has no StreamError for a receiver that hangs up (`general_error` is "Internal stream
+            # initialization failed", not this); the stream has stopped, and the callback goes "when a Stream
+            # is started, stopped or there is an error": stream-stopped, without a StreamError.
             log.info("stream %s: the WebSocket ended early: %s", self.stream.sid, exc)
-            await self.callback("stream-error", error="general_error")
-            return
+        finally:
+            if reader is not None:
+                reader.cancel()
         await self.callback("stream-stopped")
 
-    async def _media_until_stopped(self, ws) -> None:
+    async def _read_marks(self, ws, echoes: asyncio.Queue) -> None:
+        """Read what the receiver sends, and queue the echo of every mark (sent between media chunks, so that
+        only one task ever sends on the socket)."""
+        with contextlib.suppress(Exception):
+            async for raw in ws:
+                try:
+                    message = json.loads(raw)
+                except (ValueError, TypeError):
+                    continue
+                echo = self.echo_mark(message)
+                if echo is not None:
+                    echoes.put_nowait(echo)
+
+    async def _media_until_stopped(self, ws, echoes: asyncio.Queue | None = None) -> None:
         started, chunk = time.monotonic(), 0
         while not self.stream.stopped.is_set() and time.monotonic() - started < self.settings.max_seconds:
             chunk += 1
@@ -205,6 +272,8 @@ class StreamPlayer:
                 await ws.send(json.dumps(self.media_message(track, chunk)))
             for message in self.between_chunks(chunk):
                 await ws.send(json.dumps(message))
+            while echoes is not None and not echoes.empty():
+                await ws.send(json.dumps(echoes.get_nowait()))
             due = started + chunk * self.chunk_ms / 1000
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self.stream.stopped.wait(), max(0.0, due - time.monotonic()))

@@ -33,6 +33,33 @@ class Throttle:
 
 
 @dataclass(frozen=True)
+class Unavailable:
+    """Transient unavailability, for the suite's own tests: 503 to one create in `every` (1: to all).
+
+    The Create a Call Stream operation documents 503 (signalwire/docs specs/compatibility-api/calls/main.tsp:
+    `| CompatibilityStatusCode503`, "The service is temporarily unavailable. Please try again later.", with a
+    CompatibilityErrorResponse body); a conference stream is served by the same machinery, so a client of
+    Create a Conference Stream meets it too."""
+
+    every: int
+
+    @classmethod
+    def parse(cls, text: str) -> Unavailable:
+        """`every:N` (N >= 1) or `always`."""
+        word = text.strip().lower()
+        if word == "always":
+            return cls(1)
+        kind, _, number = word.partition(":")
+        if kind != "every" or not number.isdigit() or int(number) < 1:
+            raise ValueError(f"unavailable looks like every:20 or always, got {text!r}")
+        return cls(int(number))
+
+    @property
+    def always(self) -> bool:
+        return self.every == 1
+
+
+@dataclass(frozen=True)
 class EmulatorSettings:
     project_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     api_token: str = field(default_factory=_token)
@@ -40,6 +67,8 @@ class EmulatorSettings:
     idle_conference_sids: tuple[str, ...] = ()
     """Conferences that exist but are not in progress (status `init`): a create there gets 21220."""
     throttle: Throttle | None = None
+    unavailable: Unavailable | None = None
+    """None: always available; else 503 (with Retry-After) to one create in `unavailable.every`."""
 
     def __post_init__(self) -> None:
         if not self.api_token:

@@ -75,6 +75,12 @@ def _url_problems(fields: dict[str, FieldValue]) -> list[str]:
     if not isinstance(url, str):
         return []  # reported by _string_problems
     problem = _absolute_url_problem("Url", url, ("wss",))
+    if problem is None and "?" in url.split("#", 1)[0]:
+        # signalwire/docs cxml/voice/stream.mdx, Notes on usage: "The url does not support query string
+        # parameters. To pass custom key value pairs to the WebSocket, make use of Custom Parameters instead."
+        # (Only the url: StatusCallback is an ordinary HTTP URL, and the page says nothing against its query.)
+        problem = ("Url must not have a query string (the url does not support query string parameters): "
+                   "pass key-value pairs as custom parameters (ParameterN.Name / ParameterN.Value)")
     return [problem] if problem else []
 
 

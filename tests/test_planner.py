@@ -112,8 +112,8 @@ def test_new_rules_and_open_points_join_the_plan_from_the_registry(runner, monke
 
 def test_the_coverage_budget_is_a_complete_verdict(tmp_path):
     with running_emulator() as server:
-        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", str(planner.COVERAGE_BUDGET), "--seed", "2"],
-                                 suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", str(planner.COVERAGE_BUDGET),
+                                  "--seed", "2"], suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert report["traffic"]["sent"] <= planner.COVERAGE_BUDGET
     assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}

@@ -307,3 +307,29 @@ def test_bad_waivers_are_one_clear_line(tmp_path, text, message):
                           capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert proc.returncode == 2 and message in proc.stderr and proc.stderr.count("\n") == 1
 
+
+
+def test_a_503_now_and_then_is_waited_out_and_counted(tmp_path):
+    """Create a (Call) Stream documents 503, "The service is temporarily unavailable. Please try again later.":
+    a state of the service, retried like a 429, never judged."""
+    from conformance.emulator import EmulatorApp, EmulatorSettings
+    from conformance.emulator.settings import Unavailable
+
+    app = EmulatorApp(EmulatorSettings(unavailable=Unavailable.parse("every:20")))
+    with running_emulator(app=app) as server:
+        proc, report = run_suite(["--base-url", server.base_url, "--seed", "4"], suite_env(server), tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    retried = report["traffic"]["unavailable_retried"]
+    assert retried >= 2 and f"unavailable (503) for {retried} request(s)" in proc.stdout
+
+
+def test_a_service_that_stays_unavailable_ends_the_run_with_one_line(tmp_path):
+    from conformance.emulator import EmulatorApp, EmulatorSettings
+    from conformance.emulator.settings import Unavailable
+
+    app = EmulatorApp(EmulatorSettings(unavailable=Unavailable.parse("always")))
+    with running_emulator(app=app) as server:
+        proc, report = run_suite(["--base-url", server.base_url], suite_env(server), tmp_path)
+    assert proc.returncode == 2 and "CONFORMANT" not in proc.stdout  # no verdict: the plan's line only
+    assert proc.stderr.startswith("conformance: the service was unavailable") and proc.stderr.count("\n") == 1
+    assert report["problems"] and report["exit_code"] == 2

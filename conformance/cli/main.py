@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --media: check the wss server's certificate (default trust store, which "
                               "SSL_CERT_FILE can name); SignalWire's default is not to")
     emulate.add_argument("--send-dtmf", action="store_true", help="with --media: interleave documented dtmf messages")
-    emulate.add_argument("--send-mark", action="store_true", help="with --media: interleave mark messages nobody asked for (a mark the receiver sends is always echoed)")
+    emulate.add_argument("--send-mark", action="store_true",
+                         help="with --media: interleave mark messages nobody asked for (a mark the receiver sends "
+                              "is always echoed)")
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")

@@ -168,6 +168,12 @@ class EmulatorApp:
             raise unauthorized
         ok_user = hmac.compare_digest(user.encode(), self.settings.project_id.encode())
         ok_token = hmac.compare_digest(token.encode(), self.settings.api_token.encode())
+        scopeless = self.settings.scopeless_token
+        if ok_user and scopeless and hmac.compare_digest(token.encode(), scopeless.encode()):
+            # the operation: "The API token used to authenticate must have the following scope(s) enabled ...:
+            # _Voice_."; error-codes.mdx 20003: "... API access is blocked for this feature" (401, the documented one)
+            raise HTTPError(401, 20003, "Authentication Error - API access is blocked for this feature: the token "
+                                        "lacks the Voice scope")
         if not (ok_user and ok_token):
             raise unauthorized
 
@@ -232,11 +238,15 @@ class EmulatorApp:
         task.add_done_callback(lambda t: (self._tasks.discard(t), self._playing.pop(stream.sid, None)))
 
     def update(self, account_sid: str, conference_sid: str, stream_sid: str, fields: dict[str, Any]) -> Stream:
+        """`stream_sid`: the {Sid} segment, a sid or a live stream's Name (Name: "It is used to stop a Stream by
+        name"; the only stop documented is POST .../Streams/{Sid})."""
         try:
             uuid.UUID(stream_sid)
+            stream = self.store.get(account_sid, conference_sid, stream_sid)
         except ValueError:
-            raise HTTPError(404, 20404, "The requested resource was not found") from None
-        stream = self.store.get(account_sid, conference_sid, stream_sid)
+            stream = None
+        if stream is None:
+            stream = self.store.live_named(account_sid, conference_sid, stream_sid)
         if stream is None:
             raise HTTPError(404, 20404, "The requested resource was not found")
         if fields.get("Status") != "stopped":

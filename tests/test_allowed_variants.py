@@ -8,7 +8,7 @@ import pytest
 from conformance.emulator import running_emulator
 
 from .allowed_variants import ALLOWED
-from .conftest import run_suite, statuses, suite_env
+from .conftest import run_suite, statuses, suite_env_full
 
 SMALL_BUDGET = ["--seed", "1"]
 """The quick run (`run_suite`'s default): every rule and every open point offered, a complete verdict;
@@ -18,7 +18,7 @@ SMALL_BUDGET = ["--seed", "1"]
 @pytest.mark.parametrize(("app_class", "warned"), ALLOWED, ids=[c.__name__ for c, _ in ALLOWED])
 def test_allowed_variant_passes(tmp_path, app_class, warned):
     with running_emulator(app=app_class()) as server:
-        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env_full(server), tmp_path)
     found = statuses(report)
     failed = {rule: status for rule, status in found.items() if status == "FAIL"}
     assert not failed, (failed, proc.stdout[-3000:])

@@ -126,7 +126,7 @@ class Run:
         s = self.settings
         if not s.uses_emulator:
             return Target(s.base_url, s.project_id, s.api_token, s.account_sid, s.conference_sids,
-                          s.ca_file or True, is_emulator=False)
+                          s.ca_file or True, is_emulator=False, scopeless_token=s.scopeless_token)
         if start_emulator is None:
             raise ValueError("these settings name no target, and no emulator was given to start")
         return start_emulator(self._closer, self._receivers)

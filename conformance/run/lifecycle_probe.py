@@ -19,7 +19,7 @@ from conformance.records.media import MediaFindings
 from strategies import StreamRequest
 
 from .probes import _state_verdict, _stop_created
-from .runner import TIMEOUT_SECONDS, Runner
+from .runner import TIMEOUT_SECONDS, Runner, repeat_verdict
 
 NAME_AFTER_STOP = "name-after-stop"
 
@@ -41,9 +41,13 @@ def update(runner: Runner, segment: str, fields: dict[str, str], reason: str,
     target = runner.target
     account, conference = target.account_sid, conference or target.conference_sid
     url = f"{target.streams_url(account, conference)}/{quote(segment, safe='')}"
-    response = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify,
-                                   headers={"Authorization": target.basic_header, "Accept": "application/json",
-                                            **runner.sender.label_headers("update")})
+    headers = {"Authorization": target.basic_header, "Accept": "application/json",
+               **runner.sender.label_headers("update")}
+    response = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify, headers=headers)
+    repeat = None
+    if response.status_code >= 500:  # as for a create (`Runner.send`): sent once more, a crash or a blip
+        again = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify, headers=headers)
+        repeat = repeat_verdict(response.status_code, again.status_code)
     prepared = response.request
     body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
     return Exchange(
@@ -53,7 +57,7 @@ def update(runner: Runner, segment: str, fields: dict[str, str], reason: str,
         request_headers=dict(prepared.headers), request_body=body, content_type=prepared.headers.get("Content-Type"),
         sent_fields=dict(fields), status=response.status_code,
         response_headers={k.lower(): v for k, v in response.headers.items()}, response_body=response.content or b"",
-        elapsed=response.elapsed.total_seconds(), seed=runner.seed, response=response)
+        elapsed=response.elapsed.total_seconds(), seed=runner.seed, response=response, repeat=repeat)
 
 
 def stream_life_cycle(runner: Runner) -> list[Judged]:

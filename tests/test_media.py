@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -441,3 +442,32 @@ def test_codec_round_trips_and_sizes():
     assert codecs.encode(codecs.L16, [1, -2]) == b"\x00\x01\xff\xfe"  # network byte order
     assert abs(codecs.rms(tone) - 8000 / 2**0.5) < 50
     assert base64.b64encode(codecs.encode(codecs.MULAW, [0, 0])) == b"//8="
+
+
+class EchoesMarks(StreamPlayer):
+    """A player that reads what the receiver sends and echoes each mark's name back (a bidirectional stream)."""
+
+    async def _media_until_stopped(self, ws):
+        import asyncio
+
+        async def echo():
+            async for frame in ws:
+                message = json.loads(frame)
+                if message.get("event") == "mark" and isinstance(message.get("mark"), dict):
+                    await ws.send(json.dumps({"event": "mark", "mark": {"name": message["mark"].get("name")}}))
+
+        task = asyncio.get_running_loop().create_task(echo())
+        try:
+            await super()._media_until_stopped(ws)
+        finally:
+            task.cancel()
+
+
+@pytest.mark.parametrize(("player", "seen"), [(StreamPlayer, "not echoed"), (EchoesMarks, "echoed")])
+def test_the_receiver_sends_a_mark_and_the_open_points_table_says_whether_it_came_back(player, seen):
+    """media-mark-echo: an open point (is a REST conference stream bidirectional?); either answer passes."""
+    results, receivers = probe(player)
+    sent = [s.marks_sent for s in receivers.sessions.values()]
+    assert any(sent) and all(len(names) <= 1 for names in sent), sent  # one mark a stream, once media flowed
+    assert set(results.open_points["media-mark-echo"]) == {seen}, results.open_points["media-mark-echo"]
+    assert _exit(results) == 0, _not_passing(results)

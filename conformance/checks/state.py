@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from conformance.records.evidence import (ConcurrentCreates, DuplicateName, MediaDuplicate, OtherConference,
-                                         ScopelessCreate, Stopped, UpdateAnswer)
+from conformance.records.evidence import (
+    ConcurrentCreates,
+    DuplicateName,
+    MediaDuplicate,
+    OtherConference,
+    ScopelessCreate,
+    Stopped,
+    UpdateAnswer,
+)
 from conformance.records.outcome import PASS, Failed, Outcome
 
 from .registry import Registry

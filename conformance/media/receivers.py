@@ -32,7 +32,6 @@ from conformance.common.loopback import LOOPBACK_NAMES
 from conformance.common.tls import media_tls_files
 from conformance.records.media import Callback, MediaSession
 
-
 MARK_AFTER_MEDIA = 5
 """Media messages received before the receiver sends its one mark (media-mark-echo)."""
 

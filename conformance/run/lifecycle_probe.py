@@ -112,8 +112,8 @@ def name_in_other_conference(runner: Runner) -> MediaFindings:
         return found
     second = _create(runner, name, conference=conferences[1],
                      reason=f"a create named {name!r} in the second conference, while live in the first")
-    found.judged += [runner.judge(second),
-                     *_state_verdict(second, "name-per-conference", OtherConference(first, second))]
+    found.judged.extend([runner.judge(second),
+                         *_state_verdict(second, "name-per-conference", OtherConference(first, second))])
     _stop_created(runner, [first])
     if second.created_sid:
         runner.stop_stream(runner.target.account_sid, conferences[1], second.created_sid)
@@ -131,6 +131,6 @@ def scopeless_token(runner: Runner) -> MediaFindings:
     ex = _create(runner, runner.name_prefix() + "scopeless", kind=RequestKind.PROBE,
                  authorization=basic_header(runner.target.project_id, token),
                  reason="a valid create with a token without the Voice scope")
-    found.judged += [runner.judge(ex), *_state_verdict(ex, "token-scope", ScopelessCreate(ex))]
+    found.judged.extend([runner.judge(ex), *_state_verdict(ex, "token-scope", ScopelessCreate(ex))])
     _stop_created(runner, [ex])
     return found

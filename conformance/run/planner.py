@@ -233,16 +233,18 @@ def probe_steps() -> list[Step]:
     ]
 
 
-def lifecycle_steps(lifecycle: bool) -> list[Step]:
-    """Issue 19's probes: the Name in another conference and the token without Voice (N/A without a second
-    conference or token), and with --lifecycle the stream's stops (they change state)."""
+def lifecycle_steps(target, lifecycle: bool) -> list[Step]:
+    """Issue 19's probes: the Name in another conference and the token without Voice (N/A, sending nothing and
+    so planned at no cost, without a second conference or that token), and with --lifecycle the stream's stops
+    (they change state)."""
     from . import lifecycle_probe
 
+    other_conference = len(target.conference_sids) > 1
     steps = [
-        Step("probe Name in another conference", StepKind.PROBE, UNIVERSAL | {"name-per-conference"}, cost=4,
-             probe=lifecycle_probe.name_in_other_conference),
-        Step("probe token without the Voice scope", StepKind.PROBE, UNIVERSAL | {"token-scope"}, cost=2,
-             probe=lifecycle_probe.scopeless_token),
+        Step("probe Name in another conference", StepKind.PROBE, UNIVERSAL | {"name-per-conference"},
+             cost=4 if other_conference else 0, probe=lifecycle_probe.name_in_other_conference),
+        Step("probe token without the Voice scope", StepKind.PROBE, UNIVERSAL | {"token-scope"},
+             cost=2 if target.scopeless_token else 0, probe=lifecycle_probe.scopeless_token),
     ]
     if lifecycle:
         steps.append(Step("probe stream life cycle (stops)", StepKind.PROBE,
@@ -366,7 +368,7 @@ def build(runner, *, seed: int, rounds: int, media: bool = False, lifecycle: boo
     must = rules.Level.MUST
     coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed) + enum_steps()
                 + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + matrix_steps(seed) + text_steps(seed) + probe_steps() + lifecycle_steps(lifecycle)
+                + matrix_steps(seed) + text_steps(seed) + probe_steps() + lifecycle_steps(runner.target, lifecycle)
                 + open_point_steps(seed))
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),

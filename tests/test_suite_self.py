@@ -72,6 +72,20 @@ def test_without_a_second_conference_or_scopeless_token_those_rules_are_na_with_
     assert server.scopeless_token not in proc.stdout + json.dumps(report)
 
 
+def test_a_second_conference_not_in_progress_makes_name_per_conference_na_not_a_failure(tmp_path):
+    import uuid
+
+    from conformance.emulator import EmulatorSettings
+
+    live, idle = str(uuid.uuid4()), str(uuid.uuid4())
+    with running_emulator(EmulatorSettings(conference_sids=(live,), idle_conference_sids=(idle,))) as server:
+        env = suite_env(server, CONFORMANCE_CONFERENCE_SID=f"{live},{idle}")
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], env, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert statuses(report)["name-per-conference"] == "N/A"
+    assert any(f"second conference {idle} was answered 400" in note for note in report["notes"]), report["notes"]
+
+
 def test_the_life_cycle_runs_against_a_target_when_asked(tmp_path):
     with running_emulator() as server:
         proc, report = run_suite(["--base-url", server.base_url, "--lifecycle", *SMALL_BUDGET],

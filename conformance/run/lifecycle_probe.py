@@ -105,6 +105,17 @@ def name_in_other_conference(runner: Runner) -> MediaFindings:
         found.notes.append("name-per-conference is N/A: it needs a second conference (repeat --conference-sid, "
                            "or list two in CONFORMANCE_CONFERENCE_SID)")
         return found
+    # the preflight tried the first conference only: a second that is gone or not in progress is the run's set-up,
+    # not the target's fault, so a plain create there comes first
+    usable = _create(runner, runner.name_prefix() + "second-conference", conference=conferences[1],
+                     kind=RequestKind.PROBE,
+                     reason="a valid create in the second conference (is it there, and in progress?)")
+    found.judged.append(runner.judge(usable))
+    if usable.status != 200:
+        found.notes.append(f"name-per-conference is N/A: a plain create in the second conference {conferences[1]} "
+                           f"was answered {usable.status}, not 200 (is the conference there, and in progress?)")
+        return found
+    runner.stop_stream(runner.target.account_sid, conferences[1], usable.created_sid)
     name = runner.name_prefix() + "per-conference"
     first = _create(runner, name, conference=conferences[0])
     found.judged.append(runner.judge(first))

@@ -242,7 +242,7 @@ def lifecycle_steps(target, lifecycle: bool) -> list[Step]:
     other_conference = len(target.conference_sids) > 1
     steps = [
         Step("probe Name in another conference", StepKind.PROBE, UNIVERSAL | {"name-per-conference"},
-             cost=4 if other_conference else 0, probe=lifecycle_probe.name_in_other_conference),
+             cost=6 if other_conference else 0, probe=lifecycle_probe.name_in_other_conference),
         Step("probe token without the Voice scope", StepKind.PROBE, UNIVERSAL | {"token-scope"},
              cost=2 if target.scopeless_token else 0, probe=lifecycle_probe.scopeless_token),
     ]

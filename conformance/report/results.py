@@ -98,7 +98,7 @@ class Results:
 
     def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None,
                  media: bool = False, allow_partial: bool = False, gates: dict[str, int] | None = None,
-                 coverage_set_size: int | None = None, discard: bool = False, lifecycle: bool = True) -> None:
+                 coverage_set_size: int | None = None, discard: bool = False, lifecycle: bool = False) -> None:
         self._lock = threading.Lock()
         self._secrets = secrets
         self._basic_header = basic_header

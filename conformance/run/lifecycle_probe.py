@@ -19,7 +19,7 @@ from conformance.records.media import MediaFindings
 from strategies import StreamRequest
 
 from .probes import _state_verdict, _stop_created
-from .runner import TIMEOUT_SECONDS, Runner, repeat_verdict
+from .runner import TIMEOUT_SECONDS, Runner
 
 NAME_AFTER_STOP = "name-after-stop"
 
@@ -46,8 +46,8 @@ def update(runner: Runner, segment: str, fields: dict[str, str], reason: str,
     response = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify, headers=headers)
     repeat = None
     if response.status_code >= 500:  # as for a create (`Runner.send`): sent once more, a crash or a blip
-        again = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify, headers=headers)
-        repeat = repeat_verdict(response.status_code, again.status_code)
+        repeat = runner.send_again(lambda: runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS,
+                                                               verify=target.verify, headers=headers), None)
     prepared = response.request
     body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
     return Exchange(

@@ -46,10 +46,10 @@ def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
         return None
 
 
-def repeat_verdict(first: int, again: int | None) -> str:
+def repeat_verdict(again: int | None) -> str:
     """What re-sending a 5xx once showed: the same class of answer again (a crash), or not (a blip)."""
     if again is None:
-        return "re-sent once: no answer"
+        return "re-sent once: no answer (the target went away)"
     if again >= 500:
         return f"deterministic: re-sent once, {again} again"
     return f"intermittent: re-sent once, answered {again}"
@@ -128,10 +128,9 @@ class Runner:
                              headers=self.sender.label_headers(label) or None)
         repeat = None
         if response.status_code >= 500:  # 503 is waited out by the governor; any other 5xx is sent once more
-            again = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
-                              headers=self.sender.label_headers(label + " (again)") or None)
-            repeat = repeat_verdict(response.status_code, again.status_code)
-            self._ledger(dict(case.path_parameters or {}), again.status_code, again.content)
+            repeat = self.send_again(lambda: case.call(
+                session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
+                headers=self.sender.label_headers(label + " (again)") or None), dict(case.path_parameters or {}))
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
         content_type = prepared.headers.get("Content-Type")
@@ -158,6 +157,20 @@ class Runner:
             self.created.append((exchange.path_parameters.get("AccountSid", ""),
                                  exchange.path_parameters.get("ConferenceSid", ""), exchange.created_sid))
         return exchange
+
+    def send_again(self, call, path_parameters: dict | None) -> str:
+        """Send a request that got a 5xx once more: whether it reproduced, in words for the failure's got. The
+        first answer is what is judged, so neither a spent budget nor a target gone loses it. `path_parameters`:
+        a create's, whose 200 joins the ledger (None for an update, which creates nothing)."""
+        try:
+            again = call()
+        except BudgetExhausted:
+            return "not re-sent: the request budget is spent"
+        except TargetUnreachable:
+            return repeat_verdict(None)
+        if path_parameters is not None:
+            self._ledger(path_parameters, again.status_code, again.content)
+        return repeat_verdict(again.status_code)
 
     def _ledger(self, path_parameters: dict, status: int, content: bytes | None) -> None:
         """A stream a re-sent request created (the first answer was a 5xx): into the ledger, for --cleanup."""

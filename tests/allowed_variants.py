@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from conformance.emulator import API_ROOT, EmulatorApp, HTTPError, ValidationFailed
 
-from .broken_servers import DuplicateNamesAllowed, RejectsJson
+from .broken_servers import DuplicateNamesAllowed, NoStopByName, RejectsJson
 
 _PARAM = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
 _DOCUMENTED = {"Name", "Track", "StatusCallbackMethod", "StatusCallback", "Url", "StreamCodec", "StreamRealTime",
@@ -70,7 +70,7 @@ class ForeignAccount404(EmulatorApp):
 
 class StatusInProgress(EmulatorApp):
     def stream_body(self, stream):
-        return {**super().stream_body(stream), "status": "in-progress"}
+        return {**super().stream_body(stream), "status": "in-progress" if stream.status == "queued" else stream.status}
 
 
 class UriWithoutJsonSuffix(EmulatorApp):
@@ -346,6 +346,46 @@ class EscapedNonAscii(EmulatorApp):
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", b"Application/JSON"), *headers]})
         await send({"type": "http.response.body", "body": json.dumps(body, ensure_ascii=True).encode("ascii")})
+# --- issue 19 (run side) --------------------------------------------------------------------------------
+class NameKeptAfterStop(EmulatorApp):
+    """A stopped stream keeps its Name: reusing it is refused (the open point name-after-stop, answered 422)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.retired: set = set()
+
+    def create(self, account_sid, conference_sid, fields):
+        if fields.get("Name") and (account_sid, conference_sid, fields["Name"]) in self.retired:
+            raise ValidationFailed([f"the Name {fields['Name']!r} belonged to a stopped stream"])
+        return super().create(account_sid, conference_sid, fields)
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        stopped = super().update(account_sid, conference_sid, stream_sid, fields)
+        if stopped.name:
+            self.retired.add((account_sid, conference_sid, stopped.name))
+        return stopped
+
+
+class UpdateStatus400(EmulatorApp):
+    """A Status other than stopped refused with 400 and the error schema, not 422."""
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        if fields.get("Status") != "stopped":
+            raise HTTPError(400, 21600, "Status must be stopped")
+        return super().update(account_sid, conference_sid, stream_sid, fields)
+
+
+class ScopelessNotFound(EmulatorApp):
+    """A token without the Voice scope sees no conference: 404 (a documented refusal), not 401."""
+
+    def authenticate(self, header):
+        try:
+            super().authenticate(header)
+        except HTTPError as exc:
+            if "Voice scope" in exc.message:
+                raise HTTPError(404, 20404, "The requested resource was not found") from None
+            raise
+
 
 ALLOWED = [
     (Validation400, ()),
@@ -387,4 +427,8 @@ ALLOWED = [
     (NewStreamStopped, ("status-new",)),
     (JsonAmidWhitespace, ()),
     (EscapedNonAscii, ()),
+    (NameKeptAfterStop, ()),
+    (UpdateStatus400, ()),
+    (ScopelessNotFound, ()),
+    (NoStopByName, ("stop-by-name",)),
 ]

@@ -240,10 +240,26 @@ class RejectsJson(EmulatorApp):
 
 
 class DuplicateNamesAllowed(EmulatorApp):
+    """Names are not unique: the store is told none, and the server keeps each stream's Name itself."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names: dict[str, str] = {}
+
     def create(self, account_sid, conference_sid, fields):
         self.validate(fields)
-        return self.store.create(account_sid, conference_sid, None, self.clock.now(), fields)._replace(
-            name=fields.get("Name") or None)
+        stream = self.store.create(account_sid, conference_sid, None, self.clock.now(), fields)
+        if fields.get("Name"):
+            self.names[stream.sid] = fields["Name"]
+        return stream
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        # stop by Name: the latest stream of that Name (the {Sid} segment holds a Name, not a sid)
+        named = [sid for sid, name in self.names.items() if name == stream_sid]
+        return super().update(account_sid, conference_sid, named[-1] if named else stream_sid, fields)
+
+    def stream_body(self, stream):
+        return {**super().stream_body(stream), "name": self.names.get(stream.sid)}
 
 
 # --- the authentication matrix: each accepts one near miss of the real credentials ------------------
@@ -537,6 +553,87 @@ class NameHeldByRefusal(EmulatorApp):
             if name:
                 self._held.add((conference_sid, name))
             raise
+# --- issue 19 (run side): the life cycle, the Name's scope, the token's scope, 5xx re-sent once -----------
+class StopKeepsStatus(EmulatorApp):
+    """Stops the stream, but answers with its status as it was before (queued)."""
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        stopped = super().update(account_sid, conference_sid, stream_sid, fields)
+        return stopped._replace(status="queued")
+
+
+class StopAnswersAnotherSid(EmulatorApp):
+    """The stop's answer carries a fresh sid, not the stopped stream's."""
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        return super().update(account_sid, conference_sid, stream_sid, fields)._replace(sid=str(uuid.uuid4()))
+
+
+class NoStopByName(EmulatorApp):
+    """Only a sid addresses a stream (the {Sid} segment is `format: uuid`): a Name is 404."""
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        try:
+            uuid.UUID(stream_sid)
+        except ValueError:
+            raise HTTPError(404, 20404, "The requested resource was not found") from None
+        return super().update(account_sid, conference_sid, stream_sid, fields)
+
+
+class UnknownStreamIs400(EmulatorApp):
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        if self.store.get(account_sid, conference_sid, stream_sid) is None:
+            raise HTTPError(400, 21600, "no such stream")
+        return super().update(account_sid, conference_sid, stream_sid, fields)
+
+
+class AnyUpdateStatus(EmulatorApp):
+    """Any Status stops the stream: 'in-progress' is answered 200."""
+
+    def update(self, account_sid, conference_sid, stream_sid, fields):
+        return super().update(account_sid, conference_sid, stream_sid, {**fields, "Status": "stopped"})
+
+
+class NamesUniquePerAccount(EmulatorApp):
+    """A live Name is refused in every conference of the account, not only in its own."""
+
+    def create(self, account_sid, conference_sid, fields):
+        name = fields.get("Name")
+        if name and any(self.store.live_named(account_sid, other, name) for other in self.conferences):
+            raise ValidationFailed([f"Duplicated stream name: a live stream named {name!r} exists"])
+        return super().create(account_sid, conference_sid, fields)
+
+
+class ScopeIgnored(EmulatorApp):
+    """Any token of the project may create a stream, Voice scope or not."""
+
+    def authenticate(self, header):
+        scopeless = self.settings.scopeless_token
+        if header and scopeless:
+            header = header.replace(base64.b64encode(f"{self.settings.project_id}:{scopeless}".encode()),
+                                    base64.b64encode(f"{self.settings.project_id}:{self.settings.api_token}".encode()))
+        super().authenticate(header)
+
+
+class CrashesOnL16Always(EmulatorApp):
+    """500 for every create with StreamCodec L16@24000h: the same request crashes again (deterministic)."""
+
+    def validate(self, fields):
+        if fields.get("StreamCodec") == "L16@24000h":
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().validate(fields)
+
+
+class CrashesOneRequestInN(EmulatorApp):
+    """500 on one request in 13, whatever it is: the same request re-sent succeeds (intermittent)."""
+
+    EVERY = 13
+
+    def throttle(self):
+        if self.requests_seen % self.EVERY == 0:
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().throttle()
+
 
 BROKEN = [
     (NoAuth, "auth-missing", 1),
@@ -609,4 +706,14 @@ BROKEN = [
     (TwoContentTypes, "header-singletons", 1),
     # state over time
     (NameHeldByRefusal, "name-free-after-refusal", 1),
+    # issue 19 (run side): run with --lifecycle, two conferences and a scopeless token (see test_suite_self)
+    (StopKeepsStatus, "stop-by-sid", 1),
+    (StopAnswersAnotherSid, "stop-by-sid", 1),
+    (NoStopByName, "stop-by-name", 0),
+    (UnknownStreamIs400, "stop-unknown-404", 1),
+    (AnyUpdateStatus, "stop-status-only-stopped", 1),
+    (NamesUniquePerAccount, "name-per-conference", 1),
+    (ScopeIgnored, "token-scope", 1),
+    (CrashesOnL16Always, "no-server-error", 1),
+    (CrashesOneRequestInN, "no-server-error", 1),
 ]

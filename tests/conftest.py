@@ -54,6 +54,17 @@ def suite_env(running, **extra) -> dict:
     return env
 
 
+def suite_env_full(running, **extra) -> dict:
+    """`suite_env`, and what issue 19's probes need from a target given by address: every conference the
+    emulator serves (name-per-conference), the life cycle switched on, and its token without Voice (token-scope)."""
+    env = suite_env(running, CONFORMANCE_CONFERENCE_SID=",".join(running.conference_sids),
+                    CONFORMANCE_LIFECYCLE="true")
+    if running.scopeless_token:
+        env["SIGNALWIRE_SCOPELESS_TOKEN"] = running.scopeless_token
+    env.update(extra)
+    return env
+
+
 DEEP_FLAGS = ("--max-examples", "--max-requests", "--dry-run", "--media", "--no-quick")
 """A run given one of these flags asked for more than the coverage set: it is not made --quick."""
 

@@ -3,12 +3,14 @@ deviations showing as WARN. Each variant is in `allowed_variants.py`, the mirror
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from conformance.emulator import running_emulator
+from conformance.emulator import EmulatorApp, running_emulator
 
 from .allowed_variants import ALLOWED
-from .conftest import run_suite, statuses, suite_env
+from .conftest import run_suite, statuses, suite_env_full
 
 SMALL_BUDGET = ["--seed", "1"]
 """The quick run (`run_suite`'s default): every rule and every open point offered, a complete verdict;
@@ -18,7 +20,7 @@ SMALL_BUDGET = ["--seed", "1"]
 @pytest.mark.parametrize(("app_class", "warned"), ALLOWED, ids=[c.__name__ for c, _ in ALLOWED])
 def test_allowed_variant_passes(tmp_path, app_class, warned):
     with running_emulator(app=app_class()) as server:
-        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env_full(server), tmp_path)
     found = statuses(report)
     failed = {rule: status for rule, status in found.items() if status == "FAIL"}
     assert not failed, (failed, proc.stdout[-3000:])
@@ -44,3 +46,22 @@ def test_every_open_point_has_a_variant_answering_otherwise():
 
     assert set(OTHER_ANSWER) == set(rules.OPEN_POINTS)
     assert set(OTHER_ANSWER.values()) <= {c.__name__ for c, _ in ALLOWED}
+
+
+def test_name_after_stop_is_an_open_point_both_answers_pass_and_the_report_shows_which():
+    """Issue 19: whether a stopped stream keeps its Name is not documented. The emulator frees it (200), the
+    variant keeps it (422): both pass, and the open points table shows the answer each gave."""
+    import tempfile
+    from pathlib import Path
+
+    from .allowed_variants import NameKeptAfterStop
+
+    seen = {}
+    for app_class in (EmulatorApp, NameKeptAfterStop):
+        with tempfile.TemporaryDirectory() as tmp, running_emulator(app=app_class()) as server:
+            proc, report = run_suite(["--base-url", server.base_url, *SMALL_BUDGET], suite_env_full(server),
+                                     Path(tmp))
+        assert proc.returncode == 0, proc.stdout[-2000:]
+        point = next(p for p in report["open_points"] if p["id"] == "name-after-stop")
+        seen[app_class.__name__] = point
+    assert "200" in json.dumps(seen["EmulatorApp"]) and "422" in json.dumps(seen["NameKeptAfterStop"]), seen

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -283,7 +284,6 @@ def test_embedded_emulator_passes_media(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "conformance", "run", "--media", "--max-examples", "3",
                            "--report-dir", str(tmp_path)], capture_output=True, text=True, env=_env(), timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    import json
 
     report = json.loads((tmp_path / "results.json").read_text())
     media = {r["id"]: r for r in report["requirements"] if r["area"] == "media"}
@@ -488,7 +488,6 @@ def _play(tmp_path, fields, script, **options):
 
 
 async def _json_messages(ws, until):
-    import json
 
     seen = []
     async for raw in ws:
@@ -504,7 +503,6 @@ def test_a_mark_the_receiver_sends_is_echoed_and_none_comes_unasked(tmp_path):
     got = {}
 
     async def script(ws, state):
-        import json
 
         before = await _json_messages(ws, lambda seen: len(seen) >= 12)
         await ws.send(json.dumps({"event": "mark", "streamSid": state.sid, "mark": {"name": "my label"}}))
@@ -574,3 +572,19 @@ def test_stream_error_values_for_failures_to_dial():
     assert stream_error_for(InvalidURI("wss://", "no host")) == "invalid_url"
     assert stream_error_for(InvalidMessage("not HTTP")) == "connection_refused"
     assert stream_error_for(KeyError("a bug of ours")) == "general_error"
+class IgnoresMarks(StreamPlayer):
+    """A player that never echoes a mark (a stream that is not bidirectional): the page does not say which
+    a REST-created conference stream is."""
+
+    def echo_mark(self, message):
+        return None
+
+
+@pytest.mark.parametrize(("player", "seen"), [(StreamPlayer, "echoed"), (IgnoresMarks, "not echoed")])
+def test_the_receiver_sends_a_mark_and_the_open_points_table_says_whether_it_came_back(player, seen):
+    """media-mark-echo: an open point (is a REST conference stream bidirectional?); either answer passes."""
+    results, receivers = probe(player)
+    sent = [s.marks_sent for s in receivers.sessions.values()]
+    assert any(sent) and all(len(names) <= 1 for names in sent), sent  # one mark a stream, once media flowed
+    assert set(results.open_points["media-mark-echo"]) == {seen}, results.open_points["media-mark-echo"]
+    assert _exit(results) == 0, _not_passing(results)

@@ -24,7 +24,11 @@ from strategies._open import LONG_TEXT
 from .conftest import run_suite, statuses, suite_env
 
 SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "schemas" / "results.schema.json"
-REST_MUST = {r.id for r in rules.RULES.values() if r.level is rules.Level.MUST and r.id not in rules.MEDIA_RULE_IDS}
+REST_MUST = {r.id for r in rules.RULES.values() if r.level is rules.Level.MUST and r.id not in rules.MEDIA_RULE_IDS
+             and r.id not in rules.LIFECYCLE_RULE_IDS}
+"""Expected without --media and --lifecycle (both off against a target given by address)."""
+NEEDS_MORE = {"name-per-conference", "token-scope"}
+"""N/A against a target given one conference and no token without Voice (each probe then sends nothing)."""
 
 
 @pytest.fixture()
@@ -40,8 +44,10 @@ def _fingerprint(plan: planner.Plan) -> list:
 def test_coverage_set_offers_every_rule_within_its_budget(runner):
     plan = planner.build(runner, seed=5, rounds=2)
     offered = set().union(*(s.offers for s in plan.coverage))
-    assert offered >= set(rules.RULES) - set(rules.MEDIA_RULE_IDS)
-    assert plan.coverage_cost <= planner.COVERAGE_BUDGET, plan.coverage_cost
+    assert offered >= set(rules.RULES) - set(rules.MEDIA_RULE_IDS) - set(rules.LIFECYCLE_RULE_IDS)
+    # the emulator's second conference and token without Voice add their probes (8 requests at most)
+    extra = sum(s.cost for s in plan.coverage if s.offers & NEEDS_MORE)
+    assert extra == 8 and plan.coverage_cost - extra <= planner.COVERAGE_BUDGET, plan.coverage_cost
     for rule in rules.REQUEST_RULES:  # every breakable rule has a request labelled with it
         assert any(s.request is not None and rule.id in s.request.rule_ids for s in plan.coverage), rule.id
     assert not plan.reachable(plan.coverage_cost)[1]
@@ -116,7 +122,8 @@ def test_the_coverage_budget_is_a_complete_verdict(tmp_path):
                                   "--seed", "2"], suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert report["traffic"]["sent"] <= planner.COVERAGE_BUDGET
-    assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
+    assert {statuses(report)[r] for r in REST_MUST - NEEDS_MORE} == {"PASS"}
+    assert {statuses(report)[r] for r in NEEDS_MORE} == {"N/A"}
     assert report["must_rules"]["exercised"] == report["must_rules"]["expected"] == len(REST_MUST)
     assert report["verdict"].startswith("CONFORMANT: every MUST requirement held")
 
@@ -162,7 +169,8 @@ def test_quick_run_is_a_complete_verdict_with_coverage_in_the_report(tmp_path):
         sent = server.app.requests_seen
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "--quick" in proc.args
-    assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
+    assert {statuses(report)[r] for r in REST_MUST - NEEDS_MORE} == {"PASS"}
+    assert {statuses(report)[r] for r in NEEDS_MORE} == {"N/A"}
     assert sent <= report["coverage"]["coverage_set_requests"] <= planner.COVERAGE_BUDGET
     coverage = report["coverage"]
     assert all(n > 0 for values in coverage["enum_values"].values() for n in values.values()), coverage
@@ -174,6 +182,22 @@ def test_quick_run_is_a_complete_verdict_with_coverage_in_the_report(tmp_path):
     cells = html.findall(".//div[@id='coverage-matrix']//div[@data-rule]")
     assert len(cells) == len(report["requirements"])
     assert not html.findall(".//table[@id='coverage-values']//td[@class='gap']")
+
+
+def test_with_everything_the_new_probes_need_the_quick_run_passes_them_and_the_matrix_shows_them(tmp_path):
+    """Issue 19: --lifecycle, two conferences and a token without Voice: every life-cycle, Name-scope and
+    token-scope rule PASS in the quick run, each in the coverage matrix, and the plan's cost says so."""
+    from .conftest import suite_env_full
+
+    issue19 = set(rules.LIFECYCLE_RULE_IDS) | NEEDS_MORE
+    with running_emulator() as server:
+        proc, report = run_suite(["--base-url", server.base_url, "--seed", "4"], suite_env_full(server), tmp_path)
+        sent = server.app.requests_seen
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert {statuses(report)[r] for r in issue19} == {"PASS"}, statuses(report)
+    assert sent <= report["coverage"]["coverage_set_requests"] <= 80 + 8 + 12
+    html = etree.HTML((tmp_path / "report.html").read_text())
+    assert issue19 <= {c.get("data-rule") for c in html.findall(".//div[@id='coverage-matrix']//div[@data-rule]")}
 
 
 def test_dry_run_shows_the_plan_and_sends_nothing(tmp_path):

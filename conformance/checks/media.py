@@ -453,6 +453,9 @@ def observations(d: Delivery) -> list[tuple[str, str]]:
     kinds = {type(b.get("chunk")).__name__ for b in d.media()}
     if kinds:
         seen.append(("media-number-or-string", f"chunk as {'/'.join(sorted(kinds))}"))
+    if d.session is not None and d.session.marks_sent:
+        echoed = {m["mark"].get("name") for m in d.events("mark") if isinstance(m.get("mark"), dict)}
+        seen.append(("media-mark-echo", "echoed" if set(d.session.marks_sent) & echoed else "not echoed"))
     if (d.fields.get("StreamCodec") == "PCMA" and isinstance(body.get("mediaFormat"), dict)
             and fmt is None):
         seen.append(("media-pcma-encoding", f"PCMA as {body['mediaFormat'].get('encoding')!r}"))

@@ -51,6 +51,8 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
             f"  API token:               {token_line}",
             f"  conference sids:         {' '.join(running.conference_sids)}",
         ]
+        if running.scopeless_token:  # generated, like the token: for --scopeless-token (token-scope)
+            lines.append(f"  token without Voice:     {running.scopeless_token}")
         if settings.idle_conference_sids:
             lines.append(f"  not in progress (21220): {' '.join(settings.idle_conference_sids)}")
         if settings.throttle is not None:

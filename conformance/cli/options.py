@@ -213,7 +213,8 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            "SIGNALWIRE_API_TOKEN", secret=True, metavar="TOKEN"),
     Option("account_sid", "AccountSid in the path (default: the project id)", "CONFORMANCE_ACCOUNT_SID", _uuid,
            metavar="SID"),
-    Option("conference_sid", "an existing conference to create streams in (repeatable)",
+    Option("conference_sid", "an existing conference to create streams in (repeatable): the run uses the first; "
+           "a second lets name-per-conference run (a Name live in one conference is accepted in another)",
            "CONFORMANCE_CONFERENCE_SID", _uuid, many=True, metavar="SID"),
     Option("ca_file", "PEM bundle to trust for an https target", "CONFORMANCE_CA_FILE", _existing_file,
            metavar="PATH"),
@@ -255,6 +256,12 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            default=0, metavar="PORT"),
     Option("callback_port", "local port of the callback receiver (0: a free one)", "CONFORMANCE_CALLBACK_PORT",
            _port, default=0, metavar="PORT"),
+    Option("lifecycle", "also stop streams (Update a Conference Stream: by sid, by Name, unknown sid, wrong "
+           "Status); this changes state, so it is on against the embedded emulator and off against a target "
+           "unless asked", "CONFORMANCE_LIFECYCLE", _boolean, switch=True, default=False),
+    Option("scopeless_token", "a second API token of the project WITHOUT the Voice scope: a create with it must "
+           "be refused (token-scope; without it the rule is N/A); prefer the environment variable",
+           "SIGNALWIRE_SCOPELESS_TOKEN", secret=True, metavar="TOKEN"),
 )
 CONFIG_OPTIONS: tuple[Option, ...] = (
     Option("config", "config file (default: ./conformance.toml, else [tool.conformance] in ./pyproject.toml)",
@@ -405,7 +412,7 @@ EMULATE_OPTIONS: tuple[Option, ...] = (
     Option("project_id", "project id to accept (default: generated)", "SIGNALWIRE_PROJECT_ID", metavar="ID"),
     Option("api_token", "API token to accept (default: generated)", "SIGNALWIRE_API_TOKEN", secret=True,
            metavar="TOKEN"),
-    Option("conference_sid", "a conference that exists (repeatable; default: one generated)",
+    Option("conference_sid", "a conference that exists (repeatable; default: two generated)",
            "CONFORMANCE_CONFERENCE_SID", _uuid, many=True, metavar="SID"),
     Option("conference_not_in_progress", "a conference that exists but is not in progress: creates there get "
            "SignalWire's 21220 (repeatable)", None, _uuid, many=True, metavar="SID"),

@@ -360,10 +360,61 @@ MEDIA_OPEN_POINTS = (
               "that follows the documents"),
     OpenPoint("media-pcma-encoding", "The encoding a PCMA stream advertises, when it is not one the suite decodes",
               f"{_SW_STREAM}'s mediaFormat lists no PCMA encoding; its payloads are then not judged"),
+    OpenPoint("media-mark-echo", "Whether a mark the suite's receiver sends comes back with the same name",
+              f"{_SW_STREAM}: Mark \"Audio playback completion acknowledgments (echoed back when you send a "
+              "mark)\"; but \"When you create a Stream within a `<Connect><Stream>` element, the connection "
+              "becomes bidirectional\": the page does not say whether a REST-created conference stream is"),
 )
-_ALL = _ALL + _MEDIA
+# --- issue 19 (run side): the stream's life cycle, the Name's scope, the token's scope ---------------------
+# Judged on what a probe gathered (run/lifecycle_probe.py, checks/state.py), never on one create alone.
+_SW_UPDATE = "signalwire/docs fern/apis/compatibility/openapi.yaml (Update Conference Stream, update_conference_stream)"
+_SW_SPECS = "signalwire/docs specs/compatibility-api/conferences/models/requests.tsp"
+_PERMISSIONS = ("\"The API token used to authenticate must have the following scope(s) enabled to make a "
+                "successful request: _Voice_.\"")
+_RUN_SIDE = (
+    _rule("stop-by-sid", "MUST", Area.STATE,
+          "Update a Conference Stream with Status=stopped answers 200 with the stream: status stopped, the same "
+          "sid, account, conference and name",
+          f"{_SW_UPDATE}: \"Update an existing conference stream. Commonly used to stop/start streams\", 200: "
+          "ConferenceStreamResponse; UpdateConferenceStreamRequest.Status: \"The status of the stream. Only "
+          "'stopped' is allowed.\"; ConferenceStreamStatus `stopped`: \"Stream has been stopped.\""),
+    _rule("stop-by-name", "SHOULD", Area.STATE,
+          "The same update with the stream's Name in place of its sid stops the stream of that Name",
+          f"{_SW_SPECS}, Name: \"Unique name for the Stream, per Conference. It is used to stop a Stream by "
+          "name.\"; the only stop the documents give is POST .../Streams/{Sid}, so the Name goes in the {Sid} "
+          "segment (as Twilio's \"The SID or the name of the Stream resource\"). A SHOULD: the path's Sid is "
+          "`format: uuid`"),
+    _rule("stop-unknown-404", "MUST", Area.STATE, "Stopping a stream sid that does not exist is answered 404",
+          f"{_SW_UPDATE}, 404: \"The requested resource was not found. Please verify the resource "
+          "identifier.\""),
+    _rule("stop-status-only-stopped", "MUST", Area.STATE,
+          "An update whose Status is not `stopped` is refused with a documented 4xx (400 or 422)",
+          f"{_SW_UPDATE}: UpdateConferenceStreamRequest.Status `enum: [stopped]`, \"Only 'stopped' is "
+          "allowed.\"; 400 and 422 are the update's documented refusals"),
+    _rule("name-per-conference", "MUST", Area.STATE,
+          "A Name live in one conference is accepted in another conference of the same account",
+          f"{_SW_SPECS}, Name: \"Unique name for the Stream, per Conference.\" (run with two conferences: "
+          "repeat --conference-sid)"),
+    _rule("token-scope", "MUST", Area.AUTH,
+          "A create with an API token without the Voice scope does not succeed: a documented 4xx with the error "
+          "schema (--scopeless-token)",
+          f"{_SW_REST}: {_PERMISSIONS}; signalwire/docs fern/products/compatibility-api/pages/rest-api/core/"
+          "error-codes.mdx, 20003: \"There was an authentication error or API access is blocked for this "
+          "feature\" (the operation documents 401 for it; 403 is not among its statuses)"),
+)
+LIFECYCLE_RULE_IDS = ("stop-by-sid", "stop-by-name", "stop-unknown-404", "stop-status-only-stopped")
+"""Rules that change a stream's state (stop it): run only with --lifecycle (on against the embedded emulator)."""
+PROBE_RULE_IDS = frozenset(r.id for r in _RUN_SIDE)
+"""Rules only a probe judges: no request step offers them, whatever their area."""
+STATE_OPEN_POINTS = (
+    OpenPoint("name-after-stop", "A create reusing the Name of a stream just stopped (--lifecycle)",
+              f"{_SW_SPECS}, Name: \"Unique name for the Stream, per Conference. It is used to stop a Stream by "
+              "name.\": the documents do not say whether a stopped stream keeps its Name"),
+)
+_ALL = _ALL + _MEDIA + _RUN_SIDE
 MEDIA_RULE_IDS = tuple(r.id for r in _MEDIA)
 MEDIA_OPEN_POINT_IDS = tuple(p.id for p in MEDIA_OPEN_POINTS)
+STATE_OPEN_POINT_IDS = tuple(p.id for p in STATE_OPEN_POINTS)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
 REQUEST_RULES: tuple[Rule, ...] = tuple(r for r in _ALL if r.breakable)
@@ -456,7 +507,8 @@ OPEN_POINTS: dict[str, InputClass] = {c.id: c for c in _POSITIONS if c.position 
 
 def open_point(point_id: str) -> InputClass | OpenPoint:
     """A REST open point (an input class) or a media one (a behaviour of the stream)."""
-    found = OPEN_POINTS.get(point_id) or next((p for p in MEDIA_OPEN_POINTS if p.id == point_id), None)
+    found = OPEN_POINTS.get(point_id) or next((p for p in MEDIA_OPEN_POINTS + STATE_OPEN_POINTS
+                                               if p.id == point_id), None)
     if found is None:
         raise KeyError(f"unknown open point {point_id!r}; known: {', '.join(OPEN_POINTS)}, "
                        f"{', '.join(MEDIA_OPEN_POINT_IDS)}")

@@ -214,6 +214,12 @@ class EmulatorApp:
             raise unauthorized
         ok_user = hmac.compare_digest(user.encode(), self.settings.project_id.encode())
         ok_token = hmac.compare_digest(token.encode(), self.settings.api_token.encode())
+        scopeless = self.settings.scopeless_token
+        if ok_user and scopeless and hmac.compare_digest(token.encode(), scopeless.encode()):
+            # the operation: "The API token used to authenticate must have the following scope(s) enabled ...:
+            # _Voice_."; error-codes.mdx 20003: "... API access is blocked for this feature" (401, the documented one)
+            raise HTTPError(401, 20003, "Authentication Error - API access is blocked for this feature: the token "
+                                        "lacks the Voice scope")
         if not (ok_user and ok_token):
             raise unauthorized
 
@@ -288,15 +294,17 @@ class EmulatorApp:
         task.add_done_callback(lambda t: (self._tasks.discard(t), self._playing.pop(stream.sid, None)))
 
     def update(self, account_sid: str, conference_sid: str, stream_sid: str, fields: dict[str, Any]) -> Stream:
-        """Update Conference Stream: by sid only. The specs type the path segment as a uuid
-        (specs/compatibility-api/conferences/models/core.tsp, ConferenceStreamSidPath: `Sid: uuid`, "The unique
-        identifier for the stream."), so a Name there is an unknown resource: 404. Stopping "by name" is what
-        the cXML page shows (`<Stop><Stream name="mystream" /></Stop>`), not a REST path."""
+        """`stream_sid`: the {Sid} segment: a sid, or a live stream's Name. The specs type the segment as a uuid
+        (specs/compatibility-api/conferences/models/core.tsp, ConferenceStreamSidPath: `Sid: uuid`), but the
+        Name's own text says "It is used to stop a Stream by name", and the only stop documented is
+        POST .../Streams/{Sid}: the reference takes either (the suite's stop-by-name is a SHOULD)."""
         try:
             uuid.UUID(stream_sid)
+            stream = self.store.get(account_sid, conference_sid, stream_sid)
         except ValueError:
-            raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found") from None
-        stream = self.store.get(account_sid, conference_sid, stream_sid)
+            stream = None
+        if stream is None:
+            stream = self.store.live_named(account_sid, conference_sid, stream_sid)
         if stream is None:
             raise HTTPError(404, CODE_NOT_FOUND, "The requested resource was not found")
         if fields.get("Status") != "stopped":

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import uvicorn
@@ -37,6 +37,8 @@ class RunningEmulator:
     conference_sids: tuple[str, ...]
     app: EmulatorApp
     ca_file: Path | None = None
+    scopeless_token: str | None = field(default=None, repr=False)
+    """The project's token without the Voice scope (token-scope), if the emulator has one."""
 
     @property
     def account_sid(self) -> str:
@@ -98,7 +100,7 @@ def describe(sock: socket.socket, app: EmulatorApp, tls: TLSFiles | None) -> Run
     s = app.settings
     return RunningEmulator(
         base_url_for(sock, tls is not None), s.project_id, s.api_token, s.conference_sids, app,
-        tls.ca_file if tls else None,
+        tls.ca_file if tls else None, s.scopeless_token,
     )
 
 

@@ -63,12 +63,15 @@ class Unavailable:
 class EmulatorSettings:
     project_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     api_token: str = field(default_factory=_token)
-    conference_sids: tuple[str, ...] = field(default_factory=lambda: (str(uuid.uuid4()),))
+    conference_sids: tuple[str, ...] = field(default_factory=lambda: (str(uuid.uuid4()), str(uuid.uuid4())))
+    """Two by default, so that a Name's scope ("per Conference") can be tried against the embedded emulator."""
     idle_conference_sids: tuple[str, ...] = ()
     """Conferences that exist but are not in progress (status `init`): a create there gets 21220."""
     throttle: Throttle | None = None
     unavailable: Unavailable | None = None
     """None: always available; else 503 (with Retry-After) to one create in `unavailable.every`."""
+    scopeless_token: str | None = field(default_factory=_token)
+    """A second token of the project without the Voice scope: it authenticates, and is refused 401 (20003)."""
 
     def __post_init__(self) -> None:
         if not self.api_token:
@@ -82,5 +85,7 @@ class EmulatorSettings:
                 raise ValueError(f"conference sid {sid!r} is not a UUID") from None
         if set(self.conference_sids) & set(self.idle_conference_sids):
             raise ValueError("a conference is either in progress or not, not both")
+        if self.scopeless_token == self.api_token:
+            raise ValueError("the scopeless token must differ from the API token")
         if not self.conference_sids:
             raise ValueError("at least one conference sid is needed")

@@ -58,6 +58,11 @@ class StreamStore:
             return None
         return stream
 
+    def live_named(self, account_sid: str, conference_sid: str, name: str) -> Stream | None:
+        """The live stream of this Name in this conference (stop by Name), if there is one."""
+        sid = self._live_names.get((account_sid, conference_sid, name))
+        return None if sid is None else self.get(account_sid, conference_sid, sid)
+
     def stop(self, stream: Stream, date: str) -> Stream:
         with self._lock:
             current = Stream._make(self._streams[stream.sid])

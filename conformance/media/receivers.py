@@ -32,6 +32,23 @@ from conformance.common.loopback import LOOPBACK_NAMES
 from conformance.common.tls import media_tls_files
 from conformance.records.media import Callback, MediaSession
 
+MARK_AFTER_MEDIA = 5
+"""Media messages received before the receiver sends its one mark (media-mark-echo)."""
+
+
+def mark_message(session: MediaSession, key: str) -> dict | None:
+    """The stream page's "Send a mark message" ({event, streamSid, mark: {name}}), once a start and a few media
+    messages have arrived and none was sent yet; else None."""
+    if session.marks_sent:
+        return None
+    messages = [m for m in session.messages if isinstance(m, dict)]
+    start = next((m for m in messages if m.get("event") == "start"), None)
+    if start is None or sum(m.get("event") == "media" for m in messages) < MARK_AFTER_MEDIA:
+        return None
+    body = start.get("start") if isinstance(start.get("start"), dict) else {}
+    stream_sid = body.get("streamSid") or start.get("streamSid")
+    return {"event": "mark", "streamSid": stream_sid, "mark": {"name": f"conformance-mark-{key}"}}
+
 
 class _CallbackApp:
     def __init__(self, receivers: Receivers) -> None:
@@ -186,6 +203,11 @@ class Receivers:
                     session.messages.append(json.loads(frame))
                 except (ValueError, TypeError):
                     session.bad_frames += 1
+                    continue
+                mark = mark_message(session, key)
+                if mark is not None:  # the page: a mark is "echoed back when you send a mark"
+                    session.marks_sent.append(mark["mark"]["name"])
+                    await ws.send(json.dumps(mark))
         session.closed = True
 
     # --- addressing ----------------------------------------------------------------------------

@@ -40,3 +40,35 @@ class NameAfterRefusal:
 
     refused: Exchange
     retry: Exchange
+# --- issue 19 (run side): the life cycle, the Name's scope, the token's scope -------------------------
+@dataclass(frozen=True)
+class Stopped:
+    """A create, then Update a Conference Stream with Status=stopped addressed by `by` ("sid" or "name")."""
+
+    created: Exchange
+    stop: Exchange
+    by: str
+
+
+@dataclass(frozen=True)
+class UpdateAnswer:
+    """One update whose right answer is fixed by what it addressed: an unknown sid, or a Status not `stopped`."""
+
+    update: Exchange
+
+
+@dataclass(frozen=True)
+class OtherConference:
+    """A create in one conference, then one with the same Name in another (`second` None: no other conference
+    was given; `note` says so)."""
+
+    first: Exchange
+    second: Exchange | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ScopelessCreate:
+    """A valid create sent with a token lacking the Voice scope (None: no such token was given)."""
+
+    exchange: Exchange | None

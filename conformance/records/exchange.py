@@ -54,6 +54,9 @@ class Exchange:
     case: Any = field(default=None, repr=False)
     response: Any = field(default=None, repr=False)
     _json: Any = field(default=None, repr=False)
+    repeat: str | None = None
+    """For a 5xx other than 503: what the same request got when re-sent once ("deterministic: ..." or
+    "intermittent: ..."), so a reader can tell a crash from a blip. None otherwise."""
 
     @property
     def encoding(self) -> str:

@@ -11,6 +11,8 @@ class MediaSession:
     messages: list[dict] = field(default_factory=list)
     bad_frames: int = 0
     closed: bool = False
+    marks_sent: list[str] = field(default_factory=list)
+    """Names of the marks the receiver sent on this stream (media-mark-echo: does the same name come back?)."""
 
 
 @dataclass

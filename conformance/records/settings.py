@@ -40,7 +40,16 @@ class RunSettings:
     media_host: str | None = None
     media_cert: str | None = None
     media_key: str | None = None
+    lifecycle: bool = False
+    """Also stop streams (Update a Conference Stream); always on against the embedded emulator (`runs_lifecycle`)."""
+    scopeless_token: str | None = field(default=None, repr=False)
+    """A second API token without the Voice scope (token-scope); a secret."""
 
     @property
     def uses_emulator(self) -> bool:
         return self.base_url is None
+
+    @property
+    def runs_lifecycle(self) -> bool:
+        """The life-cycle probe changes state: on by default against the embedded emulator, else only if asked."""
+        return self.lifecycle or self.uses_emulator

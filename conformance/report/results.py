@@ -98,7 +98,7 @@ class Results:
 
     def __init__(self, *, secrets: tuple[str, ...], basic_header: str, waivers: dict | None = None,
                  media: bool = False, allow_partial: bool = False, gates: dict[str, int] | None = None,
-                 coverage_set_size: int | None = None, discard: bool = False) -> None:
+                 coverage_set_size: int | None = None, discard: bool = False, lifecycle: bool = False) -> None:
         self._lock = threading.Lock()
         self._secrets = secrets
         self._basic_header = basic_header
@@ -120,6 +120,8 @@ class Results:
         self.allow_partial = allow_partial
         for rule_id in rules.MEDIA_RULE_IDS:
             self.by_rule[rule_id].expected = media
+        for rule_id in rules.LIFECYCLE_RULE_IDS:  # they stop streams: only with --lifecycle
+            self.by_rule[rule_id].expected = lifecycle
         self.coverage = Coverage()
         self.discard = discard
         self.coverage_set_size = coverage_set_size

@@ -79,14 +79,14 @@ class Run:
             self._sender = Sender(self._governor, dry=settings.dry_run)
             self._runner = Runner(self.target, self._sender, seed=settings.seed)
             self.plan = planner.build(self._runner, seed=settings.seed, rounds=settings.max_examples,
-                                      media=settings.media)
+                                      media=settings.media, lifecycle=settings.runs_lifecycle)
         except BaseException:
             self._closer.close()
             raise
         self._results = Results(secrets=self.target.secrets, basic_header=self.target.basic_header,
                                 waivers=waivers, media=settings.media, allow_partial=settings.allow_partial,
                                 gates=self.plan.gates(), coverage_set_size=self.plan.coverage_cost,
-                                discard=settings.dry_run)
+                                discard=settings.dry_run, lifecycle=settings.runs_lifecycle)
         self._minimized: set[str] = set()
         self._problem = cannot
         if cannot:
@@ -126,7 +126,7 @@ class Run:
         s = self.settings
         if not s.uses_emulator:
             return Target(s.base_url, s.project_id, s.api_token, s.account_sid, s.conference_sids,
-                          s.ca_file or True, is_emulator=False)
+                          s.ca_file or True, is_emulator=False, scopeless_token=s.scopeless_token)
         if start_emulator is None:
             raise ValueError("these settings name no target, and no emulator was given to start")
         return start_emulator(self._closer, self._receivers)
@@ -236,7 +236,9 @@ class Run:
 
     def _probe(self, step: planner.Step) -> list:
         before = self._governor.sent
-        failures = self._record_all(step.probe(self._runner))
+        found = step.probe(self._runner)
+        # a probe with notes for the reader (issue 19's: why a rule is N/A) returns findings, like the media probe
+        failures = self._record_media(found) if isinstance(found, MediaFindings) else self._record_all(found)
         self._offered(step.offers, max(1, self._governor.sent - before))
         return failures
 

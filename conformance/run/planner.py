@@ -52,7 +52,7 @@ def _unbreakable(*areas: rules.Area) -> frozenset[str]:
 
 UNIVERSAL = _unbreakable(*_UNIVERSAL_AREAS)
 """Rules every answer is judged by (status, content type, schema, body fields, secrets)."""
-AUTH_ANSWERS = _unbreakable(rules.Area.AUTH)
+AUTH_ANSWERS = _unbreakable(rules.Area.AUTH) - rules.PROBE_RULE_IDS
 """Rules judged on the answers to request-level cases (the error codes of 401 and 404)."""
 STATE = _unbreakable(rules.Area.STATE)
 MEDIA = frozenset(rules.MEDIA_RULE_IDS)
@@ -236,6 +236,25 @@ def probe_steps() -> list[Step]:
     ]
 
 
+def lifecycle_steps(target, lifecycle: bool) -> list[Step]:
+    """Issue 19's probes: the Name in another conference and the token without Voice (N/A, sending nothing and
+    so planned at no cost, without a second conference or that token), and with --lifecycle the stream's stops
+    (they change state)."""
+    from . import lifecycle_probe
+
+    other_conference = len(target.conference_sids) > 1
+    steps = [
+        Step("probe Name in another conference", StepKind.PROBE, UNIVERSAL | {"name-per-conference"},
+             cost=6 if other_conference else 0, probe=lifecycle_probe.name_in_other_conference),
+        Step("probe token without the Voice scope", StepKind.PROBE, UNIVERSAL | {"token-scope"},
+             cost=2 if target.scopeless_token else 0, probe=lifecycle_probe.scopeless_token),
+    ]
+    if lifecycle:
+        steps.append(Step("probe stream life cycle (stops)", StepKind.PROBE,
+                          UNIVERSAL | set(rules.LIFECYCLE_RULE_IDS), cost=12, probe=lifecycle_probe.stream_life_cycle))
+    return steps
+
+
 def media_step() -> Step:
     from .media_probe import run_media
 
@@ -342,16 +361,18 @@ class Plan:
         return lines
 
 
-def expected_rules(media: bool) -> frozenset[str]:
-    return frozenset(r for r in rules.RULES if media or r not in MEDIA)
+def expected_rules(media: bool, lifecycle: bool = False) -> frozenset[str]:
+    return frozenset(r for r in rules.RULES if (media or r not in MEDIA)
+                     and (lifecycle or r not in rules.LIFECYCLE_RULE_IDS))
 
 
-def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
+def build(runner, *, seed: int, rounds: int, media: bool = False, lifecycle: bool = False) -> Plan:
     """The plan for a run: the coverage set in the order that reaches the MUST rules first."""
     must = rules.Level.MUST
     coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed) + enum_steps()
                 + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + matrix_steps(seed) + text_steps(seed) + probe_steps() + open_point_steps(seed))
+                + matrix_steps(seed) + text_steps(seed) + probe_steps() + lifecycle_steps(runner.target, lifecycle)
+                + open_point_steps(seed))
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),
         "valid:json": lambda: strategies.stream_requests("json"),
@@ -365,4 +386,5 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
         for key, make in makers.items():
             streams[f"{prefix}:{key}"] = make
     narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:")))
-    return Plan(seed, coverage, streams, rounds, narrow=narrow, media=media, expected=expected_rules(media))
+    return Plan(seed, coverage, streams, rounds, narrow=narrow, media=media,
+                expected=expected_rules(media, lifecycle))

@@ -46,6 +46,15 @@ def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
         return None
 
 
+def repeat_verdict(again: int | None) -> str:
+    """What re-sending a 5xx once showed: the same class of answer again (a crash), or not (a blip)."""
+    if again is None:
+        return "re-sent once: no answer (the target went away)"
+    if again >= 500:
+        return f"deterministic: re-sent once, {again} again"
+    return f"intermittent: re-sent once, answered {again}"
+
+
 def _form_ready(value):
     """Booleans as SignalWire's form reads them; `requests` would send Python's `True`."""
     return form_value(value) if isinstance(value, bool) else value
@@ -117,6 +126,11 @@ class Runner:
         label = ",".join(expectation.rule_ids) or expectation.kind
         response = case.call(session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
                              headers=self.sender.label_headers(label) or None)
+        repeat = None
+        if response.status_code >= 500:  # 503 is waited out by the governor; any other 5xx is sent once more
+            repeat = self.send_again(lambda: case.call(
+                session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
+                headers=self.sender.label_headers(label + " (again)") or None), dict(case.path_parameters or {}))
         prepared = response.request
         body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
         content_type = prepared.headers.get("Content-Type")
@@ -138,11 +152,36 @@ class Runner:
             derived=_derived(request),
             case=case,
             response=response,
+            repeat=repeat,
         )
         if exchange.created_sid:
             self.created.append((exchange.path_parameters.get("AccountSid", ""),
                                  exchange.path_parameters.get("ConferenceSid", ""), exchange.created_sid))
         return exchange
+
+    def send_again(self, call, path_parameters: dict | None) -> str:
+        """Send a request that got a 5xx once more: whether it reproduced, in words for the failure's got. The
+        first answer is what is judged, so neither a spent budget nor a target gone loses it. `path_parameters`:
+        a create's, whose 200 joins the ledger (None for an update, which creates nothing)."""
+        try:
+            again = call()
+        except BudgetExhausted:
+            return "not re-sent: the request budget is spent"
+        except TargetUnreachable:
+            return repeat_verdict(None)
+        if path_parameters is not None:
+            self._ledger(path_parameters, again.status_code, again.content)
+        return repeat_verdict(again.status_code)
+
+    def _ledger(self, path_parameters: dict, status: int, content: bytes | None) -> None:
+        """A stream a re-sent request created (the first answer was a 5xx): into the ledger, for --cleanup."""
+        try:
+            body = json.loads(content or b"")
+        except ValueError:
+            return
+        if status == 200 and isinstance(body, dict) and isinstance(body.get("sid"), str):
+            self.created.append((path_parameters.get("AccountSid", ""), path_parameters.get("ConferenceSid", ""),
+                                 body["sid"]))
 
     def judge(self, exchange: Exchange) -> Judged:
         return Judged(exchange, tuple(checks.evaluate(exchange, self.check_context)))

@@ -17,9 +17,12 @@ class Target:
     conference_sids: tuple[str, ...]
     verify: str | bool = True
     is_emulator: bool = False
+    scopeless_token: str | None = field(default=None, repr=False)
+    """A second API token of the project, without the Voice scope (token-scope); a secret like the first."""
 
     @property
     def conference_sid(self) -> str:
+        """The conference the plan uses; the others serve the probes that need another (name-per-conference)."""
         return self.conference_sids[0]
 
     @property
@@ -29,7 +32,9 @@ class Target:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Strings that must never appear in a response, a log or a report."""
-        return (self.api_token, self.basic_header.removeprefix("Basic "))
+        scopeless = ((self.scopeless_token, basic_header(self.project_id, self.scopeless_token).removeprefix("Basic "))
+                     if self.scopeless_token else ())
+        return (self.api_token, self.basic_header.removeprefix("Basic "), *scopeless)
 
     def authorization_for(self, request: StreamRequest) -> str | None:
         auth = request.authorization
@@ -68,4 +73,5 @@ class Target:
 def emulator_target(running) -> Target:
     """A Target for a `RunningEmulator`."""
     return Target(running.base_url, running.project_id, running.api_token, running.account_sid,
-                  running.conference_sids, running.verify, is_emulator=True)
+                  running.conference_sids, running.verify, is_emulator=True,
+                  scopeless_token=getattr(running, "scopeless_token", None))

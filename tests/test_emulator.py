@@ -346,10 +346,10 @@ def test_a_name_is_unique_per_conference_not_per_account():
         _assert_error(other, 404, 20404)
 
 
-def test_stop_answers_the_stopped_stream_and_only_by_sid(http, emulator):
+def test_stop_answers_the_stopped_stream_by_sid_or_live_name(http, emulator):
     created = _post(http, emulator.streams_url, data={**VALID, "Name": "by-name"}).json()
-    # ConferenceStreamSidPath: `Sid: uuid`: a Name in the path is an unknown resource
-    _assert_error(_post(http, f"{emulator.streams_url}/by-name", data={"Status": "stopped"}), 404, 20404)
+    # a Name in the {Sid} segment stops that live stream (Name: "It is used to stop a Stream by name"); another is 404
+    _assert_error(_post(http, f"{emulator.streams_url}/no-such-name", data={"Status": "stopped"}), 404, 20404)
     for status in ("in-progress", "", "STOPPED"):
         bad = _post(http, f"{emulator.streams_url}/{created['sid']}", data={"Status": status})
         assert bad.status_code == 422 and bad.json()["errors"], bad.text
@@ -408,7 +408,7 @@ def test_emulate_unavailable_always_is_served():
     proc = subprocess.Popen([sys.executable, "-m", "conformance", "emulate", "--port", "0", "--conference-sid", sid,
                              "--unavailable", "always"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        lines = [proc.stdout.readline() for _ in range(5)]
+        lines = [proc.stdout.readline() for _ in range(6)]
         base_url, project, token = lines[0].split()[-1], lines[1].split()[-1], lines[2].split()[-1]
         assert "unavailable (503):       every create" in "".join(lines)
         url = f"{base_url}/Accounts/{project}/Conferences/{sid}/Streams"

@@ -195,7 +195,7 @@ def test_with_everything_the_new_probes_need_the_quick_run_passes_them_and_the_m
         sent = server.app.requests_seen
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert {statuses(report)[r] for r in issue19} == {"PASS"}, statuses(report)
-    assert sent <= report["coverage"]["coverage_set_requests"] <= 80 + 8 + 12
+    assert sent <= report["coverage"]["coverage_set_requests"] <= planner.COVERAGE_BUDGET + 8 + 12
     html = etree.HTML((tmp_path / "report.html").read_text())
     assert issue19 <= {c.get("data-rule") for c in html.findall(".//div[@id='coverage-matrix']//div[@data-rule]")}
 

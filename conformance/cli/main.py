@@ -1,4 +1,4 @@
-"""`conformance run | emulate | replay`: argument parsing and exit codes, nothing else."""
+"""`conformance run | emulate | replay | compare`: argument parsing and exit codes, nothing else."""
 
 from __future__ import annotations
 
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "SSL_CERT_FILE can name); SignalWire's default is not to")
     emulate.add_argument("--send-dtmf", action="store_true", help="with --media: interleave documented dtmf messages")
     emulate.add_argument("--send-mark", action="store_true", help="with --media: interleave documented mark messages")
+    from .compare_command import add_parser as add_compare
+
+    add_compare(commands)
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
@@ -113,6 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
                            media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark,
                            media_verify_tls=args.media_verify_tls or bool(args.media_ca_file))
+        if args.command == "compare":
+            from .compare_command import run_compare
+
+            _interrupt_on_signals()
+            return run_compare(vars(args), args.a, args.b, reference=args.reference, quiet=args.quiet)
         if args.command == "replay":
             from .replay_command import replay
 

@@ -14,11 +14,12 @@ import os
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from conformance.records.kinds import ExitStatus
 from conformance.records.settings import RunSettings
-from conformance.report.compare import compare
+from conformance.report.compare import Comparison, compare
 from conformance.report.compare_report import report_dict, table_lines, verdict_line, write
 from conformance.report.verdict import comparison_status
 from conformance.report.writer import write_reports
@@ -80,7 +81,7 @@ def emulator_switches(spec: str):
         return None
     fields = {f.name: f for f in dataclasses.fields(EmulatorSettings) if f.name not in _FIXED_SETTINGS}
     values = {}
-    for item in (part.strip() for part in text.split(",") if part.strip()):
+    for item in (part.strip() for part in re.split(r"[,+]", text) if part.strip()):
         name, has_value, raw = (part.strip() for part in item.partition("="))
         if name not in fields:
             raise UsageError(f"{spec}: unknown emulator switch {name!r}; switches: {', '.join(sorted(fields))}")
@@ -128,6 +129,15 @@ def side_settings(given: dict, spec: str) -> RunSettings:
     return settings_for(given, target=spec)
 
 
+def split_sides(raw: str) -> tuple[str, str]:
+    """`A,B` (pytest's --conformance-compare): two sides; switches inside a side are joined with `+`."""
+    sides = [part.strip() for part in raw.split(",")]
+    if len(sides) != 2 or not all(sides):
+        raise UsageError(f"--conformance-compare takes two sides, A,B (join an emulator's switches with +), "
+                         f"got {raw!r}")
+    return sides[0], sides[1]
+
+
 def _slug(spec: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", spec).strip("_") or "side"
 
@@ -162,42 +172,68 @@ def _starter(spec: str):
     return embedded_starter(None)  # a config target without base_url runs against the reference emulator
 
 
-def run_compare(given: dict, a: str, b: str, *, reference: str = "A", quiet: bool = False) -> ExitStatus:
+@dataclass
+class Compared:
+    """What a comparison left: both sides' runs, the comparison, its exit status, the files written."""
+
+    sides: list[SideRun]
+    status: ExitStatus
+    comparison: Comparison | None = None
+    problem: str | None = None
+    paths: tuple[Path, ...] = ()
+
+    def lines(self) -> list[str]:
+        """The console table, the verdict and where the reports are (a dry run: the pairs)."""
+        if self.problem:
+            return [self.problem]
+        if self.sides[0].record.settings.dry_run:
+            return dry_pairs(self.sides)
+        dirs = [s.record.settings.report_dir for s in self.sides]
+        return ["", *table_lines(self.comparison), "", verdict_line(self.comparison),
+                f"reports: {', '.join(str(p) for p in self.paths)} (each side's own: {dirs[0]}, {dirs[1]})"]
+
+
+def perform(given: dict, a: str, b: str, *, reference: str = "A", progress=None) -> Compared:
+    """Run both sides (A, then B), compare them, and write the reports. `progress(side, phase, run)`."""
     settings_a, settings_b = plan_settings(given, a, b)
     waivers = {key: load_for(s) for key, s in (("A", settings_a), ("B", settings_b))}
-    started = time.monotonic()
-
-    def progress(name, phase, run):
-        if not quiet and not settings_a.dry_run:
-            print(f"  {name} {str(phase):<24} {run.requests_judged:>6} requests  {time.monotonic() - started:6.1f}s",
-                  flush=True)
-
     sides: list[SideRun] = []
     for key, spec, settings in (("A", a, settings_a), ("B", b, settings_b)):
         side = run_side(key, settings, start_emulator=_starter(spec), waivers=waivers[key], on_phase=progress)
         sides.append(side)
         if side.problem:
-            print(f"conformance: compare: side {key} ({spec}) could not be run: {side.problem}", file=sys.stderr)
-            return ExitStatus.NOT_MADE
+            return Compared(sides, ExitStatus.NOT_MADE, problem=f"compare: side {key} ({spec}) could not be run: "
+                                                                f"{side.problem}")
         if side.record is not None and side.record.interrupted:
-            print("conformance: interrupted", file=sys.stderr)
-            return ExitStatus.INTERRUPTED
+            return Compared(sides, ExitStatus.INTERRUPTED, problem="interrupted")
     side_a, side_b = (dataclasses.replace(s.side(), label=spec) for s, spec in zip(sides, (a, b), strict=True))
     comparison = compare(side_a, side_b, under_test="B" if reference == "A" else "A")
+    status = comparison_status(comparison)
     if settings_a.dry_run:
-        for line in dry_pairs(sides):
-            print(line)
-        return comparison_status(comparison)
-    dirs = {}
-    for key, side in zip(("A", "B"), sides, strict=True):
+        return Compared(sides, status, comparison)
+    for side in sides:
         write_reports(side.record)
-        dirs[key] = side.record.settings.report_dir
-    report = report_dict(comparison, dirs)
-    paths = write(report, Path(settings_a.report_dir).parent)
-    print("\n".join(["", *table_lines(comparison), "", verdict_line(comparison),
-                     f"reports: {', '.join(str(p) for p in paths)} (each side's own: {dirs['A']}, {dirs['B']})",
-                     f"compared in {time.monotonic() - started:.1f}s"]))
-    return comparison_status(comparison)
+    report = report_dict(comparison, {k: s.record.settings.report_dir for k, s in zip("AB", sides, strict=True)})
+    return Compared(sides, status, comparison, paths=write(report, Path(settings_a.report_dir).parent))
+
+
+def run_compare(given: dict, a: str, b: str, *, reference: str = "A", quiet: bool = False) -> ExitStatus:
+    started = time.monotonic()
+    dry = bool(resolve(tuple(o for o in TARGET_OPTIONS if o.name == "dry_run"), given)["dry_run"])
+
+    def progress(name, phase, run):
+        if not quiet and not dry:
+            print(f"  {name} {str(phase):<24} {run.requests_judged:>6} requests  {time.monotonic() - started:6.1f}s",
+                  flush=True)
+
+    done = perform(given, a, b, reference=reference, progress=progress)
+    if done.problem:
+        print(f"conformance: {done.problem}", file=sys.stderr)
+        return done.status
+    print("\n".join(done.lines()))
+    if not dry:
+        print(f"compared in {time.monotonic() - started:.1f}s")
+    return done.status
 
 
 def dry_pairs(sides: list[SideRun]) -> list[str]:
@@ -205,7 +241,8 @@ def dry_pairs(sides: list[SideRun]) -> list[str]:
     mapped = [[s.mapped.text(line) if s.mapped else line for line in s.printed] for s in sides]
     raw = [s.printed for s in sides]
     same = mapped[0] == mapped[1]
-    lines = [f"dry run: {len(raw[0])} request(s) on A, {len(raw[1])} on B; the same after mapping: "
+    seed = sides[0].record.seed if sides[0].record else None
+    lines = [f"dry run, seed {seed}: {len(raw[0])} request(s) on A, {len(raw[1])} on B; the same after mapping: "
              f"{'yes' if same else 'NO'}"]
     for index in range(max(len(raw[0]), len(raw[1]))):
         line_a = raw[0][index] if index < len(raw[0]) else "(none)"

@@ -63,7 +63,7 @@ def verdict_line(comparison: Comparison) -> str:
     failures = comparison.failures_under_test
     side = comparison.under_test
     if failures:
-        rules = sorted({d.subject for d in failures})
+        rules = sorted({rule for d in failures for rule in d.subject.split(",")})
         return (f"DIFFERENT: {len(failures)} difference(s) are conformance failures of {side}, the side under test "
                 f"({', '.join(rules)})")
     if comparison.differences:

@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import parsedate_tz
 
-from conformance.contract import document, rules
+from conformance.contract import rules
 from conformance.records.exchange import NOT_JSON, Exchange, Judged
 from conformance.records.kinds import DifferenceLabel, RequestKind
-from conformance.records.outcome import Failed
+from conformance.records.outcome import PASS, Failed
 
 from .record import RunRecord
 from .redact import redact
@@ -42,6 +42,10 @@ _FORM_FIELDS = {"sid": "sid", "date_updated": "date", "date_created": "date"}
 _SHOWN_WITH_STATUS = {"status", "content type", "Retry-After"}
 """When the statuses differ, every field differs with them: the status says it, and the rest is not listed."""
 SIDES = ("A", "B")
+SCHEMA_NEGATIVE = "schema-negative-rejected"
+FIELD_RULES = {"field date_updated": ("date-rfc2822",), "field uri": ("uri-ends-with-sid", "uri-stream-path"),
+               "field status": ("status-new",)}
+"""2xx fields and the rules that judge their value: where both pass, the document allows either value."""
 RESPONSE_SHOWN = 300
 ORDER = (DifferenceLabel.FAILURE, DifferenceLabel.UNCOVERED, DifferenceLabel.OPEN_POINT, DifferenceLabel.FREEDOM)
 
@@ -109,6 +113,8 @@ def request_key(ex: Exchange, mapped: Mapped) -> str:
 
 
 def _sid_form(value) -> str:
+    if value is None:
+        return "null"
     if not isinstance(value, str):
         return f"not a string ({type(value).__name__})"
     try:
@@ -118,6 +124,8 @@ def _sid_form(value) -> str:
 
 
 def _date_form(value) -> str:
+    if value is None:
+        return "null"
     if not isinstance(value, str):
         return f"not a string ({type(value).__name__})"
     if _GMT_DATE.match(value):
@@ -230,6 +238,14 @@ class Difference:
     answer: tuple[str, str]
     expected_got: str = ""
 
+    @property
+    def level(self) -> rules.Level | None:
+        """For a failure: MUST if any of its rules is a MUST, else SHOULD."""
+        if self.label is not DifferenceLabel.FAILURE:
+            return None
+        levels = {rules.get(r).level for r in self.subject.split(",") if r in rules.RULES}
+        return rules.Level.MUST if rules.Level.MUST in levels or not levels else rules.Level.SHOULD
+
 
 def _failed(judged: Judged) -> dict[str, Failed]:
     return {rule_id: o for rule_id, o in judged.outcomes if isinstance(o, Failed)}
@@ -241,17 +257,27 @@ def _request_label(ex: Exchange) -> str:
     return f"{e.kind}{rules_part} ({e.source}): {e.reason}".rstrip(": ")
 
 
-def _freedom(ex: Exchange, differing: dict, a_obs: dict, b_obs: dict) -> str | None:
-    """The rule that allows both answers, if one does: the statuses of an invalid request's rules, or
-    a 2xx status field within the document's enum."""
+def _freedom(ex: Exchange, differing: dict, a_obs: dict, b_obs: dict, passed_a: dict, passed_b: dict
+             ) -> str | None:
+    """The rule that allows both answers, if one does: the statuses of an invalid request's rules (400 or
+    422), any 4xx for a body that breaks the schema, 400 or 422 for an open point both sides rejected,
+    a 2xx field whose rules judged both values and passed both (a date in another RFC 2822 form, a status
+    of the document's enum, a uri without .json)."""
     e = ex.expectation
-    if "status" in differing and e.kind is RequestKind.INVALID:
-        allowed = set().union(*(rules.get(r).rejects_with or set() for r in e.rule_ids)) if e.rule_ids else set()
-        if {a_obs["status"], b_obs["status"]} <= allowed:
-            return ",".join(e.rule_ids)
-    if set(differing) == {"field status"} and {a_obs["field status"], b_obs["field status"]} <= set(
-            document.stream_statuses()):
-        return "the document's stream status enum"
+    statuses = {a_obs["status"], b_obs["status"]}
+    if "status" in differing and "status class" not in differing:
+        if e.kind is RequestKind.INVALID and e.rule_ids:
+            allowed = set().union(*(rules.get(r).rejects_with or set() for r in e.rule_ids))
+            if statuses <= allowed:
+                return ",".join(e.rule_ids)
+        if e.kind is RequestKind.SCHEMA_NEGATIVE and all(400 <= s < 500 for s in statuses):
+            return SCHEMA_NEGATIVE
+        if e.kind is RequestKind.OPEN and statuses <= rules.VALIDATION_STATUSES:
+            return f"{e.open_point} rejected on both sides, with 400 or 422"
+    if differing and all(k in FIELD_RULES for k in differing):
+        judging = sorted({r for k in differing for r in FIELD_RULES[k]})
+        if all(passed_a.get(r) is PASS and passed_b.get(r) is PASS for r in judging):
+            return ",".join(judging)
     return None
 
 
@@ -265,11 +291,12 @@ def _difference(pair: Pair, a: Side, b: Side, label, side, subject, aspects, exp
                        f"{ex_b.status} {red_b.response_body[:RESPONSE_SHOWN]}"), expected_got)
 
 
-def differences(pair: Pair, a: Side, b: Side) -> list[Difference]:
-    """How one pair differs, labelled; [] when a client could not tell the two answers apart."""
+def differences(pair: Pair, a: Side, b: Side, probe_failures: dict | None = None) -> list[Difference]:
+    """How one pair differs, labelled; [] when a client could not tell the two answers apart.
+    `probe_failures`: source -> (side, rules) of the state rules that failed on one side only: a probe's
+    requests whose answers differ are the evidence of that failure, and are labelled with it."""
     failed_a, failed_b = _failed(pair.a), _failed(pair.b)
-    obs_a = observe(pair.a.exchange, a.mapped) if pair.a.counted else {}
-    obs_b = observe(pair.b.exchange, b.mapped) if pair.b.counted else {}
+    obs_a, obs_b = observe(pair.a.exchange, a.mapped), observe(pair.b.exchange, b.mapped)
     differing = {k: (obs_a.get(k, "(absent)"), obs_b.get(k, "(absent)")) for k in {*obs_a, *obs_b}
                  if obs_a.get(k, "(absent)") != obs_b.get(k, "(absent)")}
     aspects = [(k, *differing[k]) for k in sorted(differing) if k in _SHOWN_WITH_STATUS or "status" not in differing]
@@ -279,15 +306,21 @@ def differences(pair: Pair, a: Side, b: Side) -> list[Difference]:
         if only:
             why = "; ".join(f"{r}: expected {mine[r].expected}, got {mine[r].got}" for r in only)
             found.append(_difference(pair, a, b, DifferenceLabel.FAILURE, side, ",".join(only), aspects, why))
-    if found or not differing:
+    if found or not differing or not pair.a.counted:
         return found
     ex = pair.a.exchange
-    if ex.expectation.kind is RequestKind.OPEN:
-        return [_difference(pair, a, b, DifferenceLabel.OPEN_POINT, None, ex.expectation.open_point or "open",
-                            aspects)]
-    freedom = _freedom(ex, differing, obs_a, obs_b)
+    kind = ex.expectation.kind
+    probe = (probe_failures or {}).get(_probe_key(ex)) if kind is RequestKind.PROBE else None
+    if probe:
+        side, rule_ids = probe
+        return [_difference(pair, a, b, DifferenceLabel.FAILURE, side, rule_ids, aspects,
+                            f"the evidence of {rule_ids}, which failed on {side}")]
+    freedom = _freedom(ex, differing, obs_a, obs_b, dict(pair.a.outcomes), dict(pair.b.outcomes))
     if freedom:
         return [_difference(pair, a, b, DifferenceLabel.FREEDOM, None, freedom, aspects)]
+    if kind is RequestKind.OPEN and "status class" in differing:  # accepted on one side, rejected on the other
+        return [_difference(pair, a, b, DifferenceLabel.OPEN_POINT, None, ex.expectation.open_point or "open",
+                            aspects)]
     return [_difference(pair, a, b, DifferenceLabel.UNCOVERED, None, _subject(aspects), aspects)]
 
 
@@ -342,11 +375,14 @@ class Comparison:
 
     @property
     def failures_under_test(self) -> list[Difference]:
-        return [d for d in self.differences if d.label is DifferenceLabel.FAILURE and d.side == self.under_test]
+        """The side under test's failures of MUST rules: what fails a comparison (a SHOULD deviation
+        is shown, labelled, and warns, as in a single run)."""
+        return [d for d in self.differences if d.label is DifferenceLabel.FAILURE and d.side == self.under_test
+                and d.level is rules.Level.MUST]
 
     @property
     def differing_requests(self) -> int:
-        return len({d.index for d in self.differences})
+        return self.paired - self.identical
 
     def groups(self) -> list[Group]:
         """Differences grouped by label, side and subject (rule, open point, aspects), each with the
@@ -363,12 +399,30 @@ class Comparison:
         return sorted(groups, key=rank)
 
 
+def _probe_key(ex: Exchange) -> str:
+    """Which probe sent an exchange: its source and its reason, the run tag mapped."""
+    return ex.expectation.source + " " + RUN_TAG.sub("{run}-", ex.expectation.reason)
+
+
+def _probe_failures(pairs: list[Pair], a: Side, b: Side) -> dict[str, tuple[str, str]]:
+    """The state rules that failed on one side only, by the probe (source) that gathered their evidence."""
+    found = {}
+    for pair in pairs:
+        if pair.a.counted:
+            continue
+        for d in differences(pair, a, b):
+            if d.label is DifferenceLabel.FAILURE:
+                found[_probe_key(pair.a.exchange)] = (d.side, d.subject)
+    return found
+
+
 def compare(a: Side, b: Side, *, under_test: str = "B") -> Comparison:
     pairs, only_a, only_b = _pairs(a, b)
+    probes = _probe_failures(pairs, a, b)
     found: list[Difference] = []
     identical = 0
     for pair in pairs:
-        these = differences(pair, a, b)
+        these = differences(pair, a, b, probes)
         found += these
         identical += not these and pair.a.counted
     paired = sum(p.a.counted for p in pairs)

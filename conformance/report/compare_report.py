@@ -21,8 +21,11 @@ DIFFERENCES_KEPT = 2000
 requests against a very different server would otherwise write megabytes nobody reads)."""
 
 
-def _label(d: Difference | Group) -> str:
-    return f"{d.label} of {d.side}" if d.side else str(d.label)
+def _label(g: Group) -> str:
+    if not g.side:
+        return str(g.label)
+    return f"{g.label} of {g.side}" + (" [SHOULD]" if g.smallest.level is not None and g.smallest.level != "MUST"
+                                       else "")
 
 
 def _describe(side) -> str:
@@ -67,8 +70,10 @@ def verdict_line(comparison: Comparison) -> str:
         return (f"DIFFERENT: {len(failures)} difference(s) are conformance failures of {side}, the side under test "
                 f"({', '.join(rules)})")
     if comparison.differences:
+        should = sum(d.label is DifferenceLabel.FAILURE and d.side == side for d in comparison.differences)
+        warned = f"; {should} are SHOULD deviations of {side}" if should else ""
         return (f"COMPATIBLE WITH DIFFERENCES: none of the {len(comparison.differences)} difference(s) is a "
-                f"conformance failure of {side}")
+                f"MUST failure of {side}{warned}")
     return f"SAME: a client could not tell the two apart in {comparison.paired} requests"
 
 
@@ -76,12 +81,17 @@ def _aspects(d: Difference) -> list[dict]:
     return [{"aspect": k, "A": _plain(va), "B": _plain(vb)} for k, va, vb in d.aspects]
 
 
+def _level(d: Difference) -> str | None:
+    return str(d.level) if d.level is not None else None
+
+
 def _plain(value):
     return value if isinstance(value, str | int | float | bool) or value is None else str(value)
 
 
 def _difference(d: Difference) -> dict:
-    return {"index": d.index, "label": str(d.label), "side": d.side, "subject": d.subject, "request": d.request,
+    return {"index": d.index, "label": str(d.label), "side": d.side, "level": _level(d), "subject": d.subject,
+            "request": d.request,
             "aspects": _aspects(d), "expected_got": d.expected_got}
 
 
@@ -93,7 +103,8 @@ def report_dict(comparison: Comparison, report_dirs: dict[str, str] | None = Non
         sides[key] = {"name": side.label or side.name, "base_url": record.base_url if record else None,
                       "embedded_emulator": bool(record and record.embedded_emulator),
                       "exchanges": len(side.judged), "problem": side.problem, "report_dir": report_dirs.get(key)}
-    groups = [{"label": str(g.label), "side": g.side, "subject": g.subject, "count": g.count,
+    groups = [{"label": str(g.label), "side": g.side, "level": _level(g.smallest), "subject": g.subject,
+               "count": g.count,
                "request": g.smallest.request, "aspects": _aspects(g.smallest), "expected_got": g.smallest.expected_got,
                "curl": {"A": g.smallest.curl[0], "B": g.smallest.curl[1]},
                "answer": {"A": g.smallest.answer[0], "B": g.smallest.answer[1]}} for g in comparison.groups()]

@@ -115,6 +115,17 @@ def test_a_server_error_is_a_failure_of_two_rules(tmp_path):
     assert "no-server-error,url-required" in subjects, subjects
 
 
+def test_a_waived_failure_is_shown_and_does_not_fail(tmp_path):
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text("".join(f'[[waiver]]\nrule = "{rule}"\nreason = "known"\nexpires = 2099-01-01\n\n'
+                               for rule in ("url-required", "schema-negative-rejected")), encoding="utf-8")
+    proc, report = _compare(tmp_path, "emulator", "emulator:wrong_status_for_missing_url=200",
+                            "--waivers", str(waivers))
+    assert proc.returncode == ExitStatus.OK, proc.stdout[-2000:]
+    assert ("conformance failure", "B", "url-required") in _groups(report)
+    assert "waived failure(s) of B" in proc.stdout
+
+
 def test_dry_run_prints_the_same_requests_for_both_sides(tmp_path):
     proc, report = _compare(tmp_path, "emulator", SWITCHED, "--dry-run")
     assert proc.returncode == ExitStatus.OK, proc.stdout[-2000:] + proc.stderr

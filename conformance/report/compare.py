@@ -375,10 +375,16 @@ class Comparison:
 
     @property
     def failures_under_test(self) -> list[Difference]:
-        """The side under test's failures of MUST rules: what fails a comparison (a SHOULD deviation
-        is shown, labelled, and warns, as in a single run)."""
+        """The side under test's failures of MUST rules not waived: what fails a comparison (a SHOULD
+        deviation, or a waived one, is shown, labelled, and does not fail it, as in a single run)."""
+        record = self.sides[SIDES.index(self.under_test)].record
+
+        def waived(d: Difference) -> bool:  # the side's own --waivers: an accepted deviation fails no comparison
+            return record is not None and all(r in record.results.by_rule and record.results.is_waived(r)
+                                              for r in d.subject.split(","))
+
         return [d for d in self.differences if d.label is DifferenceLabel.FAILURE and d.side == self.under_test
-                and d.level is rules.Level.MUST]
+                and d.level is rules.Level.MUST and not waived(d)]
 
     @property
     def differing_requests(self) -> int:

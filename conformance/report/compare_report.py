@@ -70,8 +70,11 @@ def verdict_line(comparison: Comparison) -> str:
         return (f"DIFFERENT: {len(failures)} difference(s) are conformance failures of {side}, the side under test "
                 f"({', '.join(rules)})")
     if comparison.differences:
-        should = sum(d.label is DifferenceLabel.FAILURE and d.side == side for d in comparison.differences)
-        warned = f"; {should} are SHOULD deviations of {side}" if should else ""
+        mine = [d for d in comparison.differences if d.label is DifferenceLabel.FAILURE and d.side == side]
+        should = sum(d.level is not None and d.level != "MUST" for d in mine)
+        waived = len(mine) - should
+        warned = "".join([f"; {should} SHOULD deviation(s) of {side}" if should else "",
+                          f"; {waived} waived failure(s) of {side}" if waived else ""])
         return (f"COMPATIBLE WITH DIFFERENCES: none of the {len(comparison.differences)} difference(s) is a "
                 f"MUST failure of {side}{warned}")
     return f"SAME: a client could not tell the two apart in {comparison.paired} requests"

@@ -144,7 +144,8 @@ def _group_html(group: dict) -> str:
                    f"<td><code>{escape(str(a['B']))}</code></td></tr>" for a in group["aspects"])
     side = f" of {group['side']}" if group["side"] else ""
     why = f"<p>{escape(group['expected_got'])}</p>" if group["expected_got"] else ""
-    return (f'<div class="failure"><b>{escape(group["label"])}{side}: {escape(group["subject"])}</b> '
+    tone = "failure" if group["label"] == str(DifferenceLabel.FAILURE) else "failure WARN"
+    return (f'<div class="{tone}"><b>{escape(group["label"])}{side}: {escape(group["subject"])}</b> '
             f'({group["count"]} request(s))<p>{escape(group["request"])}</p>{why}'
             f'<table><tr><th>aspect</th><th>A</th><th>B</th></tr>{rows}</table>'
             f'<p>A: {escape(group["answer"]["A"])}</p><pre>{escape(group["curl"]["A"])}</pre>'
@@ -153,7 +154,7 @@ def _group_html(group: dict) -> str:
 
 def html_page(report: dict) -> str:
     failed = report["exit_status"] == 1
-    summary = "".join(f"<tr><td>{escape(k)}</td><td>{v}</td></tr>" for k, v in (
+    summary = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in (
         ("A", f"{report['sides']['A']['name']} ({report['sides']['A']['base_url']})"),
         ("B", f"{report['sides']['B']['name']} ({report['sides']['B']['base_url']})"),
         ("seed", report["seed"]), ("side under test", report["under_test"]),

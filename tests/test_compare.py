@@ -193,6 +193,35 @@ def test_a_config_target_is_a_side_with_its_own_credentials(tmp_path):
     assert server.api_token not in written and server.api_token not in proc.stdout
 
 
+def test_a_config_target_can_be_an_emulator_started_with_switches(tmp_path):
+    """`conformance emulate --switches` serves a switched emulator that a config-file target names."""
+    token, project, conference = "PT" + "5" * 40, "0c7b5a2e-1d3f-4e5a-9b6c-7d8e9f0a1b2c", \
+        "6e8bc430-9c3a-41d9-9669-0800200c9a66"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "emulate", "--port", "0", "--conference-sid", conference,
+         "--switches", "reject_query_urls"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=_env(SIGNALWIRE_PROJECT_ID=project, SIGNALWIRE_API_TOKEN=token))
+    try:
+        base_url = server.stdout.readline().split()[-1]
+        assert base_url.startswith("http://127.0.0.1:"), base_url
+        config = _config(tmp_path, f'[targets.switched]\nbase_url = "{base_url}"\nproject_id = "{project}"\n'
+                                   f'api_token = "${{SWITCHED_TOKEN}}"\nconference_sid = ["{conference}"]\n')
+        proc, report = _compare(tmp_path, "emulator", "switched", "--config", str(config),
+                                env=_env(SWITCHED_TOKEN=token))
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert proc.returncode == ExitStatus.OK, proc.stdout[-2000:] + proc.stderr
+    assert _groups(report) == {("open point", None, "url-query")}
+
+
+def test_emulate_refuses_an_unknown_switch_in_one_line():
+    proc = subprocess.run([sys.executable, "-m", "conformance", "emulate", "--port", "0", "--switches", "nope"],
+                          capture_output=True, text=True, timeout=60, env=_env())
+    assert proc.returncode == ExitStatus.NOT_MADE and "unknown emulator switch 'nope'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
 # --- the comparison itself, with the self-tests' variants on either side --------------------------------
 def _starter(app_class):
     def start(closer, receivers):

@@ -28,6 +28,7 @@ from conformance.run.pair import SideRun, run_side
 from .config import configured_values, load, settings_for, target_names
 from .embedded import embedded_starter
 from .options import CONFIG_OPTIONS, TARGET_OPTIONS, UsageError, resolve, run_settings
+from .switches import emulator_settings
 from .waivers import load_for
 
 EMULATOR = "emulator"
@@ -38,7 +39,6 @@ credentials, conference) comes from its config-file target, never from a flag sh
 _IDENTITY = ("base_url", "space", "project_id", "api_token", "account_sid", "conference_sid", "ca_file")
 _SHARED = ("seed", "max_examples", "quick", "dry_run", "allow_partial")
 """Settings both sides must share for their plans to be the same; a target's own table cannot change them."""
-_FIXED_SETTINGS = {"project_id", "api_token", "conference_sids", "idle_conference_sids"}
 EPILOG = """\
 A side is a config-file target (--config, [targets.NAME]), `emulator`, or `emulator:SWITCHES`:
 an embedded emulator started with switches (comma-separated; a bare name turns a switch on), e.g.
@@ -73,35 +73,8 @@ def add_parser(commands) -> None:
 # --- the sides ---------------------------------------------------------------------------------------
 def emulator_switches(spec: str):
     """`emulator:a,b=1` -> `EmulatorSettings(a=True, b=1)`; `emulator` -> None (the reference)."""
-    from conformance.emulator import EmulatorSettings
-    from conformance.emulator.settings import Throttle
-
     _, _, text = spec.partition(":")
-    if not text.strip():
-        return None
-    fields = {f.name: f for f in dataclasses.fields(EmulatorSettings) if f.name not in _FIXED_SETTINGS}
-    values = {}
-    for item in (part.strip() for part in re.split(r"[,+]", text) if part.strip()):
-        name, has_value, raw = (part.strip() for part in item.partition("="))
-        if name not in fields:
-            raise UsageError(f"{spec}: unknown emulator switch {name!r}; switches: {', '.join(sorted(fields))}")
-        kind = str(fields[name].type)
-        try:
-            if kind == "bool":
-                value = True if not has_value else {"true": True, "false": False}[raw.lower()]
-            elif "Throttle" in kind:
-                value = Throttle.parse(raw)
-            elif "int" in kind:
-                value = int(raw)
-            else:
-                value = raw
-        except (KeyError, ValueError) as exc:
-            raise UsageError(f"{spec}: bad value {raw!r} for {name} ({exc})") from None
-        values[name] = value
-    try:
-        return EmulatorSettings(**values)
-    except ValueError as exc:
-        raise UsageError(f"{spec}: {exc}") from None
+    return emulator_settings(text, spec) if text.strip() else None
 
 
 def _emulator_settings(given: dict, spec: str) -> RunSettings:

@@ -13,7 +13,7 @@ from .options import UsageError
 
 
 def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None,
-            dtmf: bool = False, mark: bool = False, media_verify_tls: bool = False) -> int:
+            dtmf: bool = False, mark: bool = False, media_verify_tls: bool = False, switches: str | None = None) -> int:
     given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
     if values["conference_sid"]:
         given["conference_sids"] = tuple(values["conference_sid"])
@@ -21,6 +21,10 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         given["idle_conference_sids"] = tuple(values["conference_not_in_progress"])
     if values.get("throttle") is not None:
         given["throttle"] = values["throttle"]
+    if switches:  # differ from the reference on purpose (`conformance compare` against a config target)
+        from .switches import switch_values
+
+        given.update(switch_values(switches, "--switches"))
     try:
         settings = EmulatorSettings(**given)
     except ValueError as exc:
@@ -50,6 +54,8 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
         if settings.throttle is not None:
             lines.append(f"  throttled (429, 20429):  beyond {settings.throttle.count} requests per "
                          f"{settings.throttle.period:g} s")
+        if switches:
+            lines.append(f"  switches:                {switches}")
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
         if media:

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "SSL_CERT_FILE can name); SignalWire's default is not to")
     emulate.add_argument("--send-dtmf", action="store_true", help="with --media: interleave documented dtmf messages")
     emulate.add_argument("--send-mark", action="store_true", help="with --media: interleave documented mark messages")
+    emulate.add_argument("--switches", metavar="SWITCHES", default=None,
+                         help="differ from the reference on purpose: reject_query_urls, "
+                              "wrong_status_for_missing_url=200|500 (comma-separated; see conformance compare)")
     from .compare_command import add_parser as add_compare
 
     add_compare(commands)
@@ -115,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError("--send-dtmf and --send-mark go with --media")
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
                            media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark,
-                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file))
+                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file),
+                           switches=args.switches)
         if args.command == "compare":
             from .compare_command import run_compare
 

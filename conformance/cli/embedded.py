@@ -22,3 +22,17 @@ def start_embedded(closer: contextlib.ExitStack, receivers) -> Target:
         media = MediaSettings(ca_file=receivers.ca_file, verify_tls=receivers.ca_file is not None,
                               allowed_hosts=LOOPBACK_NAMES | {receivers.host}, dtmf=True, mark=True)
     return emulator_target(closer.enter_context(running_emulator(app=EmulatorApp(media=media))))
+
+
+def embedded_starter(emulator_settings=None):
+    """`start_embedded` for an emulator started with these `EmulatorSettings` (its switches), for
+    `conformance compare emulator emulator:SWITCHES`; None: the reference emulator."""
+    if emulator_settings is None:
+        return start_embedded
+
+    def start(closer: contextlib.ExitStack, receivers) -> Target:
+        from conformance.emulator import EmulatorApp, running_emulator
+
+        return emulator_target(closer.enter_context(running_emulator(app=EmulatorApp(emulator_settings))))
+
+    return start

@@ -13,7 +13,7 @@ from .options import UsageError
 
 
 def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str | None = None,
-            dtmf: bool = False, mark: bool = False, media_verify_tls: bool = False) -> int:
+            dtmf: bool = False, mark: bool = False, media_verify_tls: bool = False, switches: str | None = None) -> int:
     given = {k: v for k, v in (("project_id", values["project_id"]), ("api_token", values["api_token"])) if v}
     if values["conference_sid"]:
         given["conference_sids"] = tuple(values["conference_sid"])
@@ -26,6 +26,10 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
     codecs = values.get("unsupported_codecs") or "stream"
     if codecs != "stream" and not media:
         raise UsageError("--unsupported-codecs goes with --media (it decides what a stream does)")
+    if switches:  # differ from the reference on purpose (`conformance compare` against a config target)
+        from .switches import switch_values
+
+        given.update(switch_values(switches, "--switches"))
     try:
         settings = EmulatorSettings(**given)
     except ValueError as exc:
@@ -63,6 +67,8 @@ def emulate(values: dict, *, tls: bool, media: bool = False, media_ca_file: str 
             lines.append(f"  unavailable (503):       {shown}")
         if media and codecs == "error":
             lines.append("  unsupported codecs:      PCMA and plain L16 report stream-error codec_error")
+        if switches:
+            lines.append(f"  switches:                {switches}")
         if tls_files:
             lines.append(f"  CA certificate:          {tls_files.ca_file}  (trust it: --ca-file / REQUESTS_CA_BUNDLE)")
         if media:

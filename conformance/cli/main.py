@@ -1,4 +1,4 @@
-"""`conformance run | emulate | replay`: argument parsing and exit codes, nothing else."""
+"""`conformance run | emulate | replay | compare`: argument parsing and exit codes, nothing else."""
 
 from __future__ import annotations
 
@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     emulate.add_argument("--send-mark", action="store_true",
                          help="with --media: interleave mark messages nobody asked for (a mark the receiver sends "
                               "is always echoed)")
+    emulate.add_argument("--switches", metavar="SWITCHES", default=None,
+                         help="differ from the reference on purpose: reject_query_urls, "
+                              "wrong_status_for_missing_url=200|500 (comma-separated; see conformance compare)")
+    from .compare_command import add_parser as add_compare
+
+    add_compare(commands)
     replay = commands.add_parser("replay", help="re-send one failing example from a results.json report")
     replay.add_argument("report", metavar="REPORT", help="path to results.json")
     replay.add_argument("rule", metavar="RULE", help="the rule id whose example to re-send")
@@ -114,7 +120,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise UsageError("--send-dtmf and --send-mark go with --media")
             return emulate(resolve(EMULATE_OPTIONS, vars(args)), tls=args.tls, media=args.media,
                            media_ca_file=args.media_ca_file, dtmf=args.send_dtmf, mark=args.send_mark,
-                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file))
+                           media_verify_tls=args.media_verify_tls or bool(args.media_ca_file),
+                           switches=args.switches)
+        if args.command == "compare":
+            from .compare_command import run_compare
+
+            _interrupt_on_signals()
+            return run_compare(vars(args), args.a, args.b, reference=args.reference, quiet=args.quiet)
         if args.command == "replay":
             from .replay_command import replay
 

@@ -34,6 +34,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("conformance", "SignalWire Create a Conference Stream conformance")
     group.addoption("--conformance-targets", dest="conformance_targets", default=None, metavar="all|A,B",
                     help="run several config-file targets (with -n, in parallel on xdist workers)")
+    group.addoption("--conformance-compare", dest="conformance_compare", default=None, metavar="A,B",
+                    help="with --pyargs conformance.cases.compare: run the plan against two sides and compare")
+    group.addoption("--conformance-reference", dest="conformance_reference", default=None, choices=("A", "B"),
+                    help="with --conformance-compare: the side taken as right (default: A)")
     add_options(group.addoption, TARGET_OPTIONS + CONFIG_OPTIONS, flag_prefix="--conformance-",
                 dest_prefix="conformance_")
 

@@ -18,7 +18,7 @@ import uuid
 from email.utils import formatdate
 from typing import Any
 
-from . import bodies, validation
+from . import bodies, switches, validation
 from .settings import API_ROOT, EmulatorSettings
 from .store import DuplicateName, Stream, StreamStore
 
@@ -261,7 +261,12 @@ class EmulatorApp:
             raise HTTPError(400, CODE_INVALID_ARGUMENT, str(exc)) from None
 
     def validate(self, fields: dict[str, Any]) -> None:
-        problems = validation.problems(fields)
+        problems = validation.problems(fields) + switches.extra_problems(self.settings, fields)
+        wrong = self.settings.wrong_status_for_missing_url
+        if wrong is not None and switches.url_missing(fields):  # a switch that breaks url-required on purpose
+            if wrong != 200:
+                raise HTTPError(wrong, 21600, "the request could not be processed")
+            problems = [p for p in problems if p != validation.URL_REQUIRED]
         if problems:
             raise ValidationFailed(problems)
 

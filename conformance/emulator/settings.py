@@ -72,8 +72,17 @@ class EmulatorSettings:
     """None: always available; else 503 (with Retry-After) to one create in `unavailable.every`."""
     scopeless_token: str | None = field(default_factory=_token)
     """A second token of the project without the Voice scope: it authenticates, and is refused 401 (20003)."""
+    reject_query_urls: bool = False
+    """Answer an open point the other way (url-query): a Url or StatusCallback with a query string is
+    rejected (422), as SignalWire's stream page reads "The url does not support query string parameters".
+    Off by default; `conformance compare emulator emulator:reject_query_urls` shows the difference."""
+    wrong_status_for_missing_url: int | None = None
+    """Break a rule on purpose (url-required): a create without Url is answered with this status (200:
+    created anyway; 500: a server error) instead of 422. Never the default; for comparisons and self-tests."""
 
     def __post_init__(self) -> None:
+        if self.wrong_status_for_missing_url not in (None, 200, 500):
+            raise ValueError("wrong_status_for_missing_url is 200 or 500")
         if not self.api_token:
             raise ValueError("the API token must not be empty")
         if ":" in self.project_id:

@@ -68,10 +68,13 @@ def _string_problems(fields: dict[str, FieldValue]) -> list[str]:
     return problems
 
 
+URL_REQUIRED = "Url is required"
+
+
 def _url_problems(fields: dict[str, FieldValue]) -> list[str]:
     url = fields.get("Url")
     if url is None or url == "":
-        return ["Url is required"]
+        return [URL_REQUIRED]
     if not isinstance(url, str):
         return []  # reported by _string_problems
     problem = _absolute_url_problem("Url", url, ("wss",))

@@ -67,3 +67,17 @@ class ExitStatus(IntEnum):
     def severity(self) -> int:
         """Worst last, for a combined exit: a pass, an incomplete run, a failure, an interruption, a run not made."""
         return {0: 0, 3: 1, 1: 2, 130: 3, 141: 3, 2: 4}[int(self)]
+
+
+class DifferenceLabel(StrEnum):
+    """Why two targets answered one request differently (`conformance compare`), worst first."""
+
+    FAILURE = "conformance failure"
+    """A rule failed on one side and not on the other (the side and the rule are named)."""
+    UNCOVERED = "not covered"
+    """Both answers pass every rule the suite judges, and no rule or open point speaks to the difference."""
+    OPEN_POINT = "open point"
+    """The request is in an open point of the registry: either answer conforms, and the two differ."""
+    FREEDOM = "allowed either way"
+    """A rule the request is judged by allows both answers (400 or 422 for a validation error, a status
+    of the document's enum): the document decided that either is right."""

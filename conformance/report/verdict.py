@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from conformance.records.kinds import ExitStatus
 
 from .record import RunRecord
+
+if TYPE_CHECKING:
+    from .compare import Comparison
 
 
 def exit_status(record: RunRecord) -> ExitStatus:
@@ -51,3 +56,17 @@ def verdict_line(record: RunRecord) -> str:
         return (f"{head}: no verdict on conformance: {len(not_run)} MUST rule(s) NOT RUN or PARTIAL, none of those "
                 f"exercised failed ({tally}{why})")
     return f"CONFORMANT: every MUST requirement held ({tally}{why})"
+
+
+def comparison_status(comparison: Comparison) -> ExitStatus:
+    """`conformance compare`: 2 when either side could not be run; 130 interrupted; 1 when a difference
+    is a conformance failure of the side under test; else 0 (open points and uncovered differences
+    inform, they do not fail)."""
+    sides = comparison.sides
+    if any(side.problem or side.record is None for side in sides):
+        return ExitStatus.NOT_MADE
+    if any(side.record.interrupted for side in sides):
+        return ExitStatus.INTERRUPTED
+    if comparison.failures_under_test:
+        return ExitStatus.FAILED
+    return ExitStatus.OK

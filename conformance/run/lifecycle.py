@@ -43,6 +43,8 @@ from .target import Target
 
 StartEmulator = Callable[[contextlib.ExitStack, object], Target]
 """Starts the embedded emulator for the run's life (the ExitStack stops it), given the media receivers or None."""
+Observer = Callable[[Judged], None]
+"""Told of every judged exchange the run records, in order (`conformance compare` keeps them to pair)."""
 
 
 class Phase(StrEnum):
@@ -62,9 +64,11 @@ class RunNotMade(Exception):
 
 class Run:
     def __init__(self, settings: RunSettings, *, waivers: dict | None = None,
-                 start_emulator: StartEmulator | None = None) -> None:
+                 start_emulator: StartEmulator | None = None, observe: Observer | None = None) -> None:
         """`start_emulator`: how to start the embedded emulator when the settings name no target (the
-        doors pass it: the run itself never imports the emulator)."""
+        doors pass it: the run itself never imports the emulator). `observe`: told of each judged
+        exchange as it is recorded (opt-in; a comparison keeps the sequence)."""
+        self._observe = observe
         if settings.seed is None:
             settings = dataclasses.replace(settings, seed=random.randrange(2**32))
         self.settings = settings
@@ -201,6 +205,8 @@ class Run:
 
     # recording: the run's only writes into its results
     def _record(self, judged: Judged) -> list[tuple[str, Failed]]:
+        if self._observe is not None:
+            self._observe(judged)
         return self._results.record(judged)
 
     def _record_all(self, judged: Iterable[Judged]) -> list[tuple[str, Failed]]:

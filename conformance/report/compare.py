@@ -37,6 +37,8 @@ RUN_TAG = re.compile(r"cf[0-9a-f]{6}-\d+-")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _GMT_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
+STREAM_SID = re.compile(r"/Streams/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+"""A stream's sid in an Update's path (the life-cycle probe): made by each side's own create, so mapped."""
 _FORM_FIELDS = {"sid": "sid", "date_updated": "date", "date_created": "date"}
 """2xx fields whose value the request does not determine: their form is compared, not their value."""
 _SHOWN_WITH_STATUS = {"status", "content type", "Retry-After"}
@@ -70,6 +72,7 @@ class Mapped:
         for secret in self.secrets:
             if secret:
                 text = text.replace(secret, "{token}")
+        text = STREAM_SID.sub("/Streams/{StreamSid}", text)
         return RUN_TAG.sub("{run}-", text)
 
 

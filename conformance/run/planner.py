@@ -203,7 +203,20 @@ def text_steps(seed: int) -> list[Step]:
 
 
 def open_point_steps(seed: int) -> list[Step]:
-    return _simplest_steps(seed, "open point", _makers(strategies.OPEN_POINT_IDS, strategies.open_stream_requests))
+    sent = _enumerated_open_points()  # sent member by member elsewhere in the coverage set: one draw adds nothing
+    return _simplest_steps(seed, "open point", _makers([p for p in strategies.OPEN_POINT_IDS if p not in sent],
+                                                       strategies.open_stream_requests))
+
+
+def _enumerated_open_points() -> set[str]:
+    """Open points whose every kind the coverage set sends anyway: the credential matrix's (every kind), and
+    the dimension model's classes enumerated in the coverage set (e.g. each url-ip-literal address)."""
+    from conformance.contract import dimensions
+
+    points = {p for p in strategies.AUTH_MATRIX_JUDGED_BY.values() if p in rules.OPEN_POINTS}
+    points |= {c.judged_by for c in dimensions.CLASSES.values() if c.position is rules.Position.OPEN
+               and c.source.startswith("members:") and dimensions.coverage_members(c)}
+    return points
 
 
 def schemathesis_cover_steps(runner, seed: int) -> list[Step]:
@@ -219,6 +232,50 @@ def schemathesis_cover_steps(runner, seed: int) -> list[Step]:
     except Exhausted:
         return []
     return [Step("schemathesis negative", "schemathesis", UNIVERSAL | {SCHEMA_NEGATIVE}, case=case)]
+
+
+def _member_sources() -> tuple[dict, dict]:
+    """(coverage, depth): (members class, kind) -> the dimension class ids that send it, each pair once."""
+    from conformance.contract import dimensions
+
+    coverage: dict[tuple[str, str], list[str]] = {}
+    depth: dict[tuple[str, str], list[str]] = {}
+    for model in dimensions.CLASSES.values():
+        if not model.source.startswith("members:"):
+            continue
+        source = model.source.removeprefix("members:")
+        every = model.members or tuple(strategies.members(source))
+        first = dimensions.coverage_members(model) or (() if model.coverage == () else every)
+        for kind in every:
+            (coverage if kind in first else depth).setdefault((source, kind), []).append(model.id)
+    for key in coverage:
+        depth.pop(key, None)
+    return coverage, depth
+
+
+def dimension_steps(seed: int) -> list[Step]:
+    """One step per coverage member of the dimension model (`conformance.contract.dimensions`): each kind of
+    a class sent once, not sampled; and the sequence probes the model names. The other members are depth
+    streams (`dimension_streams`)."""
+    from . import sequence_probes
+
+    coverage, _ = _member_sources()
+    steps = [request_step(f"class {source}:{kind}", strategies.members(source)[kind]) for source, kind in coverage]
+    steps += [
+        Step("probe refused create keeps its Name free", "probe",
+             UNIVERSAL | {"refused-create-no-effect", "url-scheme-wss", "accept-valid-form"}, cost=3,
+             probe=sequence_probes.refused_create_keeps_name_free),
+        Step("probe Name reused after a stop", "probe", UNIVERSAL | {"accept-valid-form"}, cost=4,
+             probe=sequence_probes.name_reuse_after_stop, open_point="name-reuse-after-stop"),
+    ]
+    return steps
+
+
+def dimension_streams() -> dict[str, Callable[[], st.SearchStrategy]]:
+    """The members the coverage set leaves out, one narrow depth stream each (sent once, in round 1)."""
+    _, depth = _member_sources()
+    return {f"class:{source}:{kind}": (lambda s=source, k=kind: st.just(strategies.members(s)[k]))
+            for source, kind in depth}
 
 
 def probe_steps() -> list[Step]:
@@ -346,7 +403,8 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
     must = rules.Level.MUST
     coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed) + enum_steps()
                 + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + matrix_steps(seed) + text_steps(seed) + probe_steps() + open_point_steps(seed))
+                + matrix_steps(seed) + text_steps(seed) + probe_steps() + open_point_steps(seed)
+                + dimension_steps(seed))
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),
         "valid:json": lambda: strategies.stream_requests("json"),
@@ -359,5 +417,6 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
                            ("open", _makers(strategies.OPEN_POINT_IDS, strategies.open_stream_requests))):
         for key, make in makers.items():
             streams[f"{prefix}:{key}"] = make
-    narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:")))
+    streams.update(dimension_streams())
+    narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:", "class:")))
     return Plan(seed, coverage, streams, rounds, narrow=narrow, media=media, expected=expected_rules(media))

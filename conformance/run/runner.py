@@ -44,7 +44,7 @@ def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
             data = json.loads(body)
             return data if isinstance(data, dict) else None
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: the body-deep class
         return None
 
 
@@ -90,6 +90,9 @@ class Runner:
         if authorization is not None:
             headers["Authorization"] = authorization
         body = request.to_json() if request.encoding == "json" else request.to_form()
+        if request.exact_bytes:  # the dimension model's header and body classes: bytes and header as given
+            body = request.body_bytes()
+            headers["Content-Type"] = request.content_type
         return self.schema.make_case(
             operation=self.operation,
             path_parameters=self.target.path_parameters_for(request),

@@ -435,11 +435,11 @@ class LenientBodyDecoding(EmulatorApp):
 
 
 class LenientBase64Auth(EmulatorApp):
-    """Decodes the credentials leniently: missing padding added, the URL-safe alphabet mapped."""
+    """Decodes the credentials leniently: padding ignored and redone, the URL-safe alphabet mapped."""
 
     def authenticate(self, header):
         if header and header[:6].lower() == b"basic " and b" " not in header[6:].strip():
-            encoded = header[6:].strip().replace(b"-", b"+").replace(b"_", b"/")
+            encoded = header[6:].strip().replace(b"-", b"+").replace(b"_", b"/").rstrip(b"=")
             header = header[:6] + encoded + b"=" * (-len(encoded) % 4)
         super().authenticate(header)
 

@@ -103,12 +103,22 @@ def errors_nonempty(ex: Exchange, ctx: CheckContext) -> Outcome:
     return PASS if ex.json["errors"] else Failed("at least one message in errors", _got(ex))
 
 
+_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+
+
+def _uuids_folded(text):
+    """UUIDs in lower case: a server may echo a sid sent in upper case canonically (RFC 9562 section 4, the
+    open point path-sid-case); everything else is compared as it is."""
+    return _UUID.sub(lambda m: m.group(0).lower(), text) if isinstance(text, str) else text
+
+
 def _echo(ex: Exchange, key: str, parameter: str) -> Outcome:
     body = _ok_body(ex)
     if body is None or key not in body:
         return None
     sent = ex.path_parameters.get(parameter)
-    return PASS if body[key] == sent else Failed(f"{key} = {sent!r} (the path's {parameter})", repr(body[key]))
+    return PASS if body[key] == sent or (isinstance(body[key], str) and _UUID.fullmatch(body[key])
+                                         and _uuids_folded(body[key]) == _uuids_folded(sent)) else Failed(f"{key} = {sent!r} (the path's {parameter})", repr(body[key]))
 
 
 @check("echo-account-sid")
@@ -208,7 +218,8 @@ def uri_stream_path(ex: Exchange, ctx: CheckContext) -> Outcome:
     parts = urlsplit(uri)
     if parts.query or parts.fragment or (parts.scheme and (parts.scheme not in ("http", "https") or not parts.netloc)):
         return Failed(expected, repr(uri))
-    path = unquote(parts.path)
+    path = _uuids_folded(unquote(parts.path))
+    root, endings = _uuids_folded(root), [_uuids_folded(e) for e in endings]
     for ending in endings:
         if path.endswith(ending):
             prefix = path[: -len(ending)]

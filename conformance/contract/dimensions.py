@@ -195,7 +195,10 @@ DIMENSIONS: tuple[Dimension, ...] = (
         _c("header.Content-Type", "json", A, "accept-valid-json", "valid", _CT_BASIS + " (a SHOULD)"),
         _c("header.Content-Type", "parameters-and-case", A, "accept-content-type-forms",
            "members:content-type-variants", "RFC 9110 sections 8.3.1, 8.3.2 (rules.POSITIONS content-type-variants)",
-           ("charset-utf8", "charset-lower-nospace", "upper", "mixed", "json-charset")),
+           ("charset-utf8", "charset-lower-nospace", "upper", "mixed")),
+        _c("header.Content-Type", "json-parameters", A, "accept-valid-json", "members:content-type-variants",
+           "requestBody: `application/json` (a SHOULD); RFC 9110 section 8.3.2; RFC 8259 section 11 (no charset "
+           "parameter is defined, and one is harmless)", ("json-charset",)),
         _c("header.Content-Type", "other-media-type", O, "content-type-other", "members:content-type-other",
            _CT_BASIS + "; RFC 9110 section 15.5.16 (415)",
            ("text-plain", "octet-stream", "multipart", "xml", "json-labelled-form"), coverage=("text-plain",)),

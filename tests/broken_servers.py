@@ -633,7 +633,7 @@ class CrashesOnUppercaseSid(EmulatorApp):
 
 
 class CrashesOnUnpaddedBase64(EmulatorApp):
-    """Decodes the credentials without a guard: unpadded base64 raises."""
+    """Decodes the credentials without a guard: base64 whose length is not a multiple of 4 raises."""
 
     def authenticate(self, header):
         if header and header.startswith(b"Basic ") and len(header[6:].strip()) % 4:

@@ -22,6 +22,10 @@ from strategies._open import LONG_TEXT
 from .conftest import run_suite, statuses, suite_env
 
 SCHEMA = Path(__file__).parents[1] / "conformance" / "report" / "schemas" / "results.schema.json"
+COVERAGE_BUDGET = 125
+"""The coverage set's most requests. It was 80; the dimension model (conformance/contract/dimensions.py) sends
+each kind of a class once instead of sampling it (defects hid in kinds the sample missed: both IPv6 hosts, a
+Content-Type with a parameter, swapped credentials, a refused create that kept its Name), and grew it to 121."""
 REST_MUST = {r.id for r in rules.RULES.values() if r.level is rules.Level.MUST and r.id not in rules.MEDIA_RULE_IDS}
 
 
@@ -35,11 +39,11 @@ def _fingerprint(plan: planner.Plan) -> list:
             for s in plan.coverage]
 
 
-def test_coverage_set_offers_every_rule_within_80_requests(runner):
+def test_coverage_set_offers_every_rule_within_its_budget(runner):
     plan = planner.build(runner, seed=5, rounds=2)
     offered = set().union(*(s.offers for s in plan.coverage))
     assert offered >= set(rules.RULES) - set(rules.MEDIA_RULE_IDS)
-    assert plan.coverage_cost <= 80, plan.coverage_cost
+    assert plan.coverage_cost <= COVERAGE_BUDGET, plan.coverage_cost
     for rule in rules.REQUEST_RULES:  # every breakable rule has a request labelled with it
         assert any(s.request is not None and rule.id in s.request.rule_ids for s in plan.coverage), rule.id
     assert not plan.reachable(plan.coverage_cost)[1]
@@ -108,12 +112,12 @@ def test_new_rules_and_open_points_join_the_plan_from_the_registry(runner, monke
     assert step.request.open_point == "query-string-url" and step.offers == planner.UNIVERSAL
 
 
-def test_budget_of_80_is_a_complete_verdict(tmp_path):
+def test_budget_of_the_coverage_set_is_a_complete_verdict(tmp_path):
     with running_emulator() as server:
-        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", "80", "--seed", "2"],
-                                 suite_env(server), tmp_path)
+        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", str(COVERAGE_BUDGET),
+                                  "--seed", "2"], suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert report["traffic"]["sent"] <= 80
+    assert report["traffic"]["sent"] <= COVERAGE_BUDGET
     assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
     assert report["must_rules"]["exercised"] == report["must_rules"]["expected"] == len(REST_MUST)
     assert report["verdict"].startswith("CONFORMANT: every MUST requirement held")
@@ -161,7 +165,7 @@ def test_quick_run_is_a_complete_verdict_with_coverage_in_the_report(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "--quick" in proc.args
     assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
-    assert sent <= report["coverage"]["coverage_set_requests"] <= 80
+    assert sent <= report["coverage"]["coverage_set_requests"] <= COVERAGE_BUDGET
     coverage = report["coverage"]
     assert all(n > 0 for values in coverage["enum_values"].values() for n in values.values()), coverage
     assert all(n > 0 for n in coverage["boundaries"].values()), coverage["boundaries"]

@@ -58,7 +58,8 @@ def test_every_rule_is_reachable_or_checked_on_responses():
 
     checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | {"accept-valid-form", "accept-valid-json", "auth-scheme-case",
                                                         "schema-negative-rejected", "name-unique",
-                                                        "name-unique-concurrent", "media-duplicate-name"}
+                                                        "name-unique-concurrent", "media-duplicate-name",
+                                                        "accept-content-type-forms", "refused-create-no-effect"}
     assert set(rules.RULES) - breakable <= checked
 
 

@@ -217,7 +217,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         _c("header.Authorization", "spacing", O, "auth-odd-spacing", "auth:spacing",
            "RFC 9110 section 11.4: 1*SP", ("space-double", "space-tab")),
         _c("header.Authorization", "base64-spelling", O, "auth-base64-variants", "auth:base64",
-           "RFC 7617 section 2; RFC 4648 sections 3.2, 5", ("b64-unpadded", "b64-excess-padding", "b64-urlsafe")),
+           "RFC 7617 section 2; RFC 4648 sections 3.2, 5", ("b64-excess-padding",)),
         _c("header.Authorization", "user-case", O, "auth-user-case", "auth:user-case",
            "RFC 9562 section 4 (UUIDs case-insensitive on input) vs RFC 7617 (as given)", ("user-case",)),
     )),

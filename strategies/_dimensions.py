@@ -93,8 +93,9 @@ def _json_null() -> dict[str, StreamRequest]:
 
 def _deep() -> dict[str, StreamRequest]:
     # in a field the document does not define (open), so that no string rule decides the answer
-    arrays = '{"Url": "%s", "Extra": %s"x"%s}' % (_URL, "[" * DEEP_LEVELS, "]" * DEEP_LEVELS)
-    objects = '{"Url": "%s", "Extra": %s1%s}' % (_URL, '{"a": ' * DEEP_LEVELS, "}" * DEEP_LEVELS)
+    head = '{"Url": "' + _URL + '", "Extra": '
+    arrays = head + "[" * DEEP_LEVELS + '"x"' + "]" * DEEP_LEVELS + "}"
+    objects = head + '{"a": ' * DEEP_LEVELS + "1" + "}" * DEEP_LEVELS + "}"
     label = {"open_point": "body-deep", "encoding": "json"}
     return {"arrays": _raw(arrays.encode(), "application/json", **label),
             "objects": _raw(objects.encode(), "application/json", **label)}

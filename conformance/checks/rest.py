@@ -117,8 +117,9 @@ def _echo(ex: Exchange, key: str, parameter: str) -> Outcome:
     if body is None or key not in body:
         return None
     sent = ex.path_parameters.get(parameter)
-    return PASS if body[key] == sent or (isinstance(body[key], str) and _UUID.fullmatch(body[key])
-                                         and _uuids_folded(body[key]) == _uuids_folded(sent)) else Failed(f"{key} = {sent!r} (the path's {parameter})", repr(body[key]))
+    same = body[key] == sent or (isinstance(body[key], str) and bool(_UUID.fullmatch(body[key]))
+                                 and _uuids_folded(body[key]) == _uuids_folded(sent))
+    return PASS if same else Failed(f"{key} = {sent!r} (the path's {parameter})", repr(body[key]))
 
 
 @check("echo-account-sid")

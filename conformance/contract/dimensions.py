@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .rules import Position
 
-A, R, O = Position.ACCEPT, Position.REJECT, Position.OPEN
+A, R, O = Position.ACCEPT, Position.REJECT, Position.OPEN  # noqa: E741 - the table reads best with one letter
 
 
 @dataclass(frozen=True)

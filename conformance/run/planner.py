@@ -240,14 +240,14 @@ def _member_sources() -> tuple[dict, dict]:
 
     coverage: dict[tuple[str, str], list[str]] = {}
     depth: dict[tuple[str, str], list[str]] = {}
-    for model in dimensions.CLASSES.values():
-        if not model.source.startswith("members:"):
+    for cls in dimensions.CLASSES.values():
+        if not cls.source.startswith("members:"):
             continue
-        source = model.source.removeprefix("members:")
-        every = model.members or tuple(strategies.members(source))
-        first = dimensions.coverage_members(model) or (() if model.coverage == () else every)
+        source = cls.source.removeprefix("members:")
+        every = cls.members or tuple(strategies.members(source))
+        first = dimensions.coverage_members(cls) or (() if cls.coverage == () else every)
         for kind in every:
-            (coverage if kind in first else depth).setdefault((source, kind), []).append(model.id)
+            (coverage if kind in first else depth).setdefault((source, kind), []).append(cls.id)
     for key in coverage:
         depth.pop(key, None)
     return coverage, depth

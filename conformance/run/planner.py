@@ -265,7 +265,7 @@ def dimension_steps(seed: int) -> list[Step]:
         Step("probe refused create keeps its Name free", "probe",
              UNIVERSAL | {"refused-create-no-effect", "url-scheme-wss", "accept-valid-form"}, cost=3,
              probe=sequence_probes.refused_create_keeps_name_free),
-        Step("probe Name reused after a stop", "probe", UNIVERSAL | {"accept-valid-form"}, cost=4,
+        Step("probe Name reused after a stop", "probe", UNIVERSAL, cost=4,  # open: gates nothing
              probe=sequence_probes.name_reuse_after_stop, open_point="name-reuse-after-stop"),
     ]
     return steps
@@ -403,8 +403,10 @@ def build(runner, *, seed: int, rounds: int, media: bool = False) -> Plan:
     must = rules.Level.MUST
     coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed) + enum_steps()
                 + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + matrix_steps(seed) + text_steps(seed) + probe_steps() + open_point_steps(seed)
-                + dimension_steps(seed))
+                + matrix_steps(seed) + text_steps(seed))
+    dimensions_ = dimension_steps(seed)  # its judged classes before the probes and open points, its open ones last
+    coverage += ([s for s in dimensions_ if s.open_point is None] + probe_steps() + open_point_steps(seed)
+                 + [s for s in dimensions_ if s.open_point is not None])
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),
         "valid:json": lambda: strategies.stream_requests("json"),

@@ -12,6 +12,7 @@ Valid requests cover the must-accept space; invalid ones each break exactly one 
 """
 
 from ._credentials import Derived
+from ._dimensions import LARGE_BODY_BYTES, MEMBER_CLASS_IDS, dimension_cases, members
 from ._invalid import BODY_RULE_IDS, invalid_stream_requests, repaired
 from ._open import OPEN_POINT_IDS, has_unowned_host, open_point_of, open_stream_requests, unowned_hosts_reserved
 from ._request import NO_AUTH, Basic, StreamRequest, form_value
@@ -40,15 +41,19 @@ __all__ = [
     "REQUEST_LEVEL_RULE_IDS",
     "Basic",
     "Derived",
+    "LARGE_BODY_BYTES",
+    "MEMBER_CLASS_IDS",
     "StreamRequest",
     "auth_matrix_cases",
     "boundary_stream_requests",
+    "dimension_cases",
     "foreign_account",
     "form_value",
     "has_unowned_host",
     "invalid_stream_requests",
     "malformed_authorization",
     "malformed_conference",
+    "members",
     "open_point_of",
     "open_stream_requests",
     "repaired",

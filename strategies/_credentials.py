@@ -79,6 +79,28 @@ VARIANTS: dict[str, Variant] = {v.kind: v for v in (
             lambda user, token, noise: _basic(user, token, space="  ")),
     Variant("space-tab", "auth-odd-spacing", "the right credentials with a tab after Basic",
             lambda user, token, noise: _basic(user, token, space="\t")),
+    # breadth by principle (issue 18): each part's truth, the parts permuted, emptied, padded; other spellings
+    Variant("parts-swapped", "auth-near-miss", "the API token as the user and the project id as the password",
+            lambda user, token, noise: _basic(token, user)),
+    Variant("user-empty", "auth-near-miss", "the right API token under an empty user",
+            lambda user, token, noise: _basic("", token)),
+    Variant("both-empty", "auth-near-miss", "an empty user and an empty password (a lone colon)",
+            lambda user, token, noise: _basic("", "")),
+    Variant("token-as-both", "auth-near-miss", "the API token as both the user and the password",
+            lambda user, token, noise: _basic(token, token)),
+    Variant("user-as-both", "auth-near-miss", "the project id as both the user and the password",
+            lambda user, token, noise: _basic(user, user)),
+    Variant("token-extra-part", "auth-near-miss", "the right pair with ':x' after the token (a password 'token:x')",
+            lambda user, token, noise: _basic(user, token + ":x")),
+    Variant("user-padded", "auth-near-miss", "the project id with a space in front, the right token",
+            lambda user, token, noise: _basic(" " + user, token)),
+    Variant("token-padded", "auth-near-miss", "the right project id, the token with a space after it",
+            lambda user, token, noise: _basic(user, token + " ")),
+    Variant("user-case", "auth-user-case", "the project id in upper case, the right token",
+            lambda user, token, noise: _basic(user.upper(), token)),
+    Variant("b64-excess-padding", "auth-base64-variants", "the right credentials, base64 with '==' too many "
+            "(unpadded or URL-safe spellings equal the plain one for some credentials; this never does)",
+            lambda user, token, noise: _basic(user, token) + "=="),
 )}
 
 

@@ -146,6 +146,34 @@ def _json_not_string(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
     return replace(base, fields=fields, encoding="json", reason=f"{key} is {value!r} in JSON, not a string")
 
 
+def _json_text(base: StreamRequest) -> str:
+    import json
+
+    return json.dumps(base.fields, ensure_ascii=False)
+
+
+# breadth by principle (issue 18): the body as a whole. The simplest draw first: the most plausible mistake
+_MALFORMED_JSON = st.sampled_from(["truncated", "trailing-comma", "single-quotes", "bare-word", "form-as-json"])
+
+
+def _json_malformed(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    text, kind = _json_text(base), draw(_MALFORMED_JSON)
+    raw = {"truncated": text[:-1], "trailing-comma": text[:-1] + ",}", "single-quotes": text.replace('"', "'"),
+           "bare-word": text[:-1] + ", Track: both_tracks}",
+           "form-as-json": base.to_form().decode("ascii")}[kind]
+    return replace(base, encoding="json", raw_body=raw.encode("utf-8"), reason=f"a JSON body with bad syntax ({kind})")
+
+
+_NOT_OBJECTS = st.sampled_from(["array", "string", "number", "true", "null"])
+
+
+def _json_not_object(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    kind = draw(_NOT_OBJECTS)
+    raw = {"array": "[" + _json_text(base) + "]", "string": '"' + base.fields["Url"] + '"', "number": "1",
+           "true": "true", "null": "null"}[kind]
+    return replace(base, encoding="json", raw_body=raw.encode("utf-8"), reason=f"a JSON body that is a {kind}")
+
+
 _BREAKERS = {
     "url-required": _url_required,
     "url-scheme-wss": _set("Url", _URL_OTHER_SCHEME, "Url {value!r} is not a wss URL"),
@@ -168,6 +196,8 @@ _BREAKERS = {
                                 "StatusCallback {value!r} is not an absolute http(s) URL"),
     "stream-realtime-boolean": _realtime,
     "json-string-type": _json_not_string,
+    "body-json-malformed": _json_malformed,
+    "body-not-object": _json_not_object,
 }
 BODY_RULE_IDS = tuple(_BREAKERS)
 
@@ -211,7 +241,8 @@ def broken_fields(request: StreamRequest) -> set[str]:
 def repaired(request: StreamRequest) -> StreamRequest:
     """The same request with its broken rule mended, everything else untouched."""
     fields = dict(request.fields)
-    changes = {"authorization": None, "account_sid": None, "conference_sid": None}
+    changes = {"authorization": None, "account_sid": None, "conference_sid": None, "raw_body": None,
+               "content_type_override": None, "path_case": None}
     for rule_id in request.rule_ids:
         field = _RULE_FIELD.get(rule_id)
         if field == "Url":

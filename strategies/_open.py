@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from conformance.contract import document as contract
 from conformance.contract import rules
 
+from ._credentials import VARIANTS
 from ._request import StreamRequest
 from ._request_level import auth_matrix_cases
 from ._valid import stream_requests
@@ -125,7 +126,12 @@ _OPENERS = {
     "text-very-long": _text_point(_LONG),
     "bearer-not-token68": _text_point(_NOT_TOKEN68, fields=("Bearer",)),
 }
-OPEN_POINT_IDS = (*_OPENERS, "auth-odd-spacing")
+_AUTH_POINTS: dict[str, tuple[str, ...]] = {}
+for _kind, _variant in VARIANTS.items():  # credential kinds whose position is an open point
+    if _variant.judged_by in rules.OPEN_POINTS:
+        _AUTH_POINTS.setdefault(_variant.judged_by, ())
+        _AUTH_POINTS[_variant.judged_by] += (_kind,)
+OPEN_POINT_IDS = (*_OPENERS, *_AUTH_POINTS)
 """The open points a strategy can reach (the others, e.g. problem-order, are about answers only)."""
 
 
@@ -142,8 +148,8 @@ def open_stream_requests(point: str | None = None, encoding=None) -> st.SearchSt
     chosen = [point] if point else list(OPEN_POINT_IDS)
     parts = []
     for point_id in chosen:
-        if point_id == "auth-odd-spacing":
-            parts.append(st.one_of([auth_matrix_cases(kind, encoding) for kind in ("space-double", "space-tab")]))
+        if point_id in _AUTH_POINTS:
+            parts.append(st.one_of([auth_matrix_cases(kind, encoding) for kind in _AUTH_POINTS[point_id]]))
         else:
             parts.append(_opened(point_id, stream_requests(encoding)))
     return st.one_of(parts)

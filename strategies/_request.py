@@ -65,6 +65,18 @@ class StreamRequest:
     conference_sid: str | None = None
     open_point: str | None = None
     accepted_by: str | None = None
+    content_type_override: str | None = None
+    """The exact Content-Type to send instead of the encoding's (the dimension model's header classes)."""
+    raw_body: bytes | None = field(default=None, hash=False)
+    """The exact body bytes to send instead of rendering `fields` (bad syntax, duplicate keys, bad encodings);
+    `fields` then only describes it."""
+    path_case: str | None = None
+    """'upper': the target's AccountSid or ConferenceSid written in upper case ('account' or 'conference')."""
+
+    @property
+    def exact_bytes(self) -> bool:
+        """True when the body or its Content-Type must go on the wire exactly as given."""
+        return self.raw_body is not None or self.content_type_override is not None
 
     @property
     def kind(self) -> RequestKind:
@@ -85,12 +97,16 @@ class StreamRequest:
         return dict(self.fields)
 
     def body_bytes(self) -> bytes:
+        if self.raw_body is not None:
+            return self.raw_body
         if self.encoding == "json":
             return json.dumps(self.to_json(), ensure_ascii=False).encode("utf-8")
         return self.to_form()
 
     @property
     def content_type(self) -> str:
+        if self.content_type_override is not None:
+            return self.content_type_override
         return "application/json" if self.encoding == "json" else "application/x-www-form-urlencoded"
 
     def with_fields(self, changes: dict[str, Any]) -> StreamRequest:

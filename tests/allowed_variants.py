@@ -10,6 +10,7 @@ vendor's engineer would. Each entry: the subclass, and the rules that must show 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import re
 import time
@@ -387,6 +388,177 @@ class ScopelessNotFound(EmulatorApp):
             raise
 
 
+
+# --- breadth by principle (issue 18): the dimension model's open classes answered the other way, and freedoms ---
+def _media_kind(content_type) -> bytes:
+    return (content_type or b"").split(b";")[0].strip().lower()
+
+
+class SniffsBodies(EmulatorApp):
+    """RFC 9110 section 8.3: a recipient MAY examine the data: any other media type is read as JSON or form."""
+
+    def decode(self, content_type, raw):
+        if _media_kind(content_type) in (b"application/x-www-form-urlencoded", b"application/json"):
+            if raw.lstrip().startswith(b"{") and _media_kind(content_type) != b"application/json":
+                return super().decode(b"application/json", raw)
+            return super().decode(content_type, raw)
+        return super().decode(b"application/json" if raw.lstrip().startswith(b"{") else None, raw)
+
+
+class UnsupportedMediaType415(EmulatorApp):
+    """RFC 9110 section 15.5.16: 415 for a media type it does not read (the error schema, code 21600)."""
+
+    def decode(self, content_type, raw):
+        if content_type and _media_kind(content_type) not in (b"application/x-www-form-urlencoded",
+                                                                b"application/json"):
+            raise HTTPError(415, 21600, "Unsupported Media Type")
+        return super().decode(content_type, raw)
+
+
+class RejectsDuplicateJsonKeys(EmulatorApp):
+    """RFC 8259 section 4: \"Other implementations report an error\"."""
+
+    def decode(self, content_type, raw):
+        if _media_kind(content_type) == b"application/json":
+            def pairs(items):
+                if len({k for k, _ in items}) != len(items):
+                    raise ValueError("duplicate key")
+                return dict(items)
+            try:
+                json.loads(raw, object_pairs_hook=pairs)
+            except ValueError as exc:
+                if "duplicate key" in str(exc):
+                    raise HTTPError(400, 21600, "a JSON key is given more than once") from None
+        return super().decode(content_type, raw)
+
+
+class LastFormValueWins(EmulatorApp):
+    """The WHATWG/most frameworks' reading of a repeated form field: the last one."""
+
+    def decode(self, content_type, raw):
+        if _media_kind(content_type) in (b"", b"application/x-www-form-urlencoded") and raw:
+            seen: dict = {}
+            for pair in raw.split(b"&"):
+                seen[pair.partition(b"=")[0]] = pair
+            raw = b"&".join(seen.values())
+        return super().decode(content_type, raw)
+
+
+class NullIsAbsent(EmulatorApp):
+    """Reads a JSON null as an absent field (what most JSON binders do)."""
+
+    def validate(self, fields):
+        super().validate({k: v for k, v in fields.items() if v is not None or k == "Url"})
+
+    def create(self, account_sid, conference_sid, fields):
+        return super().create(account_sid, conference_sid,
+                              {k: v for k, v in fields.items() if v is not None or k == "Url"})
+
+
+class DeepJsonAccepted(EmulatorApp):
+    """A parser without a depth limit (RFC 8259 section 9 allows one, and does not require it)."""
+
+    def decode(self, content_type, raw):
+        import sys
+
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 30000))
+        try:
+            return super().decode(content_type, raw)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
+class LargeBody413(EmulatorApp):
+    """RFC 9110 section 15.5.14: 413 Content Too Large above 32 KiB."""
+
+    async def read_body(self, headers, receive):
+        raw = await super().read_body(headers, receive)
+        if len(raw) > 32 * 1024:
+            raise HTTPError(413, 21617, "the request body is larger than 32 KiB")
+        return raw
+
+
+class LenientBodyDecoding(EmulatorApp):
+    """WHATWG form decoding: bad escapes kept as they are, bytes that are not UTF-8 replaced; a JSON BOM skipped."""
+
+    def decode(self, content_type, raw):
+        from urllib.parse import parse_qsl
+
+        kind = _media_kind(content_type)
+        if kind == b"application/json":
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                raw = raw.decode("utf-16").encode()
+            return super().decode(content_type, raw)
+        if kind in (b"", b"application/x-www-form-urlencoded"):
+            return dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True, errors="replace"))
+        return super().decode(content_type, raw)
+
+
+class LenientBase64Auth(EmulatorApp):
+    """Decodes the credentials leniently: padding ignored and redone, the URL-safe alphabet mapped."""
+
+    def authenticate(self, header):
+        if header and header[:6].lower() == b"basic " and b" " not in header[6:].strip():
+            encoded = header[6:].strip().replace(b"-", b"+").replace(b"_", b"/").rstrip(b"=")
+            header = header[:6] + encoded + b"=" * (-len(encoded) % 4)
+        super().authenticate(header)
+
+
+class CaseInsensitiveProjectId(EmulatorApp):
+    """RFC 9562 section 4: a UUID is case-insensitive on input, the project id too."""
+
+    def authenticate(self, header):
+        if header and header[:6].lower() == b"basic ":
+            try:
+                user, _, token = base64.b64decode(header[6:].strip()).decode().partition(":")
+                header = b"Basic " + base64.b64encode(f"{user.lower()}:{token}".encode())
+            except (ValueError, UnicodeDecodeError):
+                pass
+        super().authenticate(header)
+
+
+class CaseInsensitiveSids(EmulatorApp):
+    """UUIDs in the path read case-insensitively (and echoed in the canonical lower case)."""
+
+    async def handle(self, scope, receive):
+        path = scope["path"]
+        lowered = re.sub(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}",
+                         lambda m: m.group(0).lower(), path)
+        return await super().handle({**scope, "path": lowered}, receive)
+
+
+
+
+class _ThrottlesNow(EmulatorApp):
+    """A 429 for every 25th request (SignalWire code 20429), with `retry_after` as its Retry-After."""
+
+    retry_after: bytes | None = None
+
+    def throttle(self):
+        if self.requests_seen % 25 == 0:
+            headers = [(b"retry-after", self.retry_after())] if self.retry_after else []
+            raise HTTPError(429, 20429, "Too Many Requests", headers)
+        super().throttle()
+
+
+class Throttles429HttpDate(_ThrottlesNow):
+    """RFC 9110 section 10.2.3: Retry-After as an HTTP-date (one second ahead)."""
+
+    @staticmethod
+    def retry_after():
+        from email.utils import formatdate
+
+        return formatdate(time.time() + 1, usegmt=True).encode()
+
+
+class Throttles429Bare(_ThrottlesNow):
+    """A 429 with no Retry-After at all."""
+
+    retry_after = None
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -431,4 +603,18 @@ ALLOWED = [
     (UpdateStatus400, ()),
     (ScopelessNotFound, ()),
     (NoStopByName, ("stop-by-name",)),
+    # breadth by principle (issue 18)
+    (SniffsBodies, ()),
+    (UnsupportedMediaType415, ()),
+    (RejectsDuplicateJsonKeys, ()),
+    (LastFormValueWins, ()),
+    (NullIsAbsent, ()),
+    (DeepJsonAccepted, ()),
+    (LargeBody413, ()),
+    (LenientBodyDecoding, ()),
+    (LenientBase64Auth, ()),
+    (CaseInsensitiveProjectId, ()),
+    (CaseInsensitiveSids, ()),
+    (Throttles429HttpDate, ()),
+    (Throttles429Bare, ()),
 ]

@@ -635,6 +635,158 @@ class CrashesOneRequestInN(EmulatorApp):
         super().throttle()
 
 
+
+# --- breadth by principle (issue 18): one defect per class of the dimension model ------------------------------
+class ContentTypeParameterRefused(EmulatorApp):
+    """Compares the whole Content-Type with the media type, so `; charset=UTF-8` is 'unsupported'."""
+
+    def decode(self, content_type, raw):
+        if content_type and b";" in content_type:
+            raise HTTPError(400, 21600, f"unsupported Content-Type {content_type.decode('latin-1')!r}")
+        return super().decode(content_type, raw)
+
+
+class ContentTypeCaseSensitive(EmulatorApp):
+    """Matches the media type byte for byte: APPLICATION/X-WWW-FORM-URLENCODED is 'unsupported'."""
+
+    def decode(self, content_type, raw):
+        kind = (content_type or b"").split(b";")[0].strip()
+        if kind and kind != kind.lower():
+            raise HTTPError(400, 21600, f"unsupported Content-Type {kind.decode('latin-1')!r}")
+        return super().decode(content_type, raw)
+
+
+class SwappedCredentialsAccepted(EmulatorApp):
+    """Checks that the two parts are the project id and the token, in either order."""
+
+    def authenticate(self, header):
+        if header and header.startswith(b"Basic "):
+            try:
+                user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            except (binascii.Error, UnicodeDecodeError):
+                user = password = ""
+            if (password, user) == (self.settings.project_id, self.settings.api_token):
+                return
+        super().authenticate(header)
+
+
+class CrashesOnIpv6Host(EmulatorApp):
+    """Splits host and port at the last colon: an IPv6 literal blows up the port parser."""
+
+    def validate(self, fields):
+        for key in ("Url", "StatusCallback"):
+            value = fields.get(key)
+            if isinstance(value, str) and "://[" in value:
+                raise HTTPError(500, 0, "Internal Server Error")
+        super().validate(fields)
+
+
+
+
+class RepairsTruncatedJson(EmulatorApp):
+    """A 'forgiving' JSON reader: closes an unterminated object, drops a trailing comma."""
+
+    def decode(self, content_type, raw):
+        try:
+            return super().decode(content_type, raw)
+        except HTTPError:
+            if b"json" not in (content_type or b""):
+                raise
+            for repaired in (raw + b"}", raw.replace(b",}", b"}")):
+                try:
+                    return super().decode(content_type, repaired)
+                except HTTPError:
+                    continue
+            raise
+
+
+class TakesFirstOfJsonArray(EmulatorApp):
+    """Reads a JSON array body as its first element (a batch API habit)."""
+
+    def decode(self, content_type, raw):
+        if b"json" in (content_type or b"") and raw.lstrip().startswith(b"["):
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = None
+            if isinstance(data, list) and data and isinstance(data[0], dict):
+                return data[0]
+        return super().decode(content_type, raw)
+
+
+class CrashesOnDeepJson(_CrashesOn):
+    """A recursive validator that overflows its stack on a deeply nested value."""
+
+    def crashes(self, content_type, raw):
+        return raw.count(b"[") > 1000 or raw.count(b"{") > 1000
+
+
+class CrashesOnLargeBody(_CrashesOn):
+    """A fixed 32 KiB buffer for the body."""
+
+    def crashes(self, content_type, raw):
+        return len(raw) > 32 * 1024
+
+
+class CrashesOnDuplicateJsonKeys(_CrashesOn):
+    """An object_pairs_hook that asserts keys are distinct, unguarded."""
+
+    def crashes(self, content_type, raw):
+        if b"json" not in content_type:
+            return False
+        try:
+            pairs = json.loads(raw, object_pairs_hook=lambda p: p)
+        except ValueError:
+            return False
+        return isinstance(pairs, list) and len({k for k, _ in pairs}) != len(pairs)
+
+
+class CrashesOnBadEncoding(_CrashesOn):
+    """Decodes percent-escapes to bytes, then UTF-8 without a guard."""
+
+    def crashes(self, content_type, raw):
+        try:
+            unquote(raw.decode("latin-1"), errors="strict")
+        except UnicodeDecodeError:
+            return True
+        return False
+
+
+class CrashesOnOtherMediaType(_CrashesOn):
+    """Picks a parser by media type from a dict, and a missing key is a KeyError."""
+
+    def crashes(self, content_type, raw):
+        kind = content_type.split(b";")[0].strip().lower()
+        return bool(kind) and kind not in (b"application/x-www-form-urlencoded", b"application/json")
+
+
+class CrashesOnJsonNull(EmulatorApp):
+    """Calls .strip() on every field, and null has none."""
+
+    def validate(self, fields):
+        if any(value is None for value in fields.values()):
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().validate(fields)
+
+
+class CrashesOnUppercaseSid(EmulatorApp):
+    """Looks the account up in a case-sensitive index that assumes lower case, and dereferences None."""
+
+    def check_account(self, account_sid):
+        if account_sid != account_sid.lower():
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().check_account(account_sid)
+
+
+class CrashesOnUnpaddedBase64(EmulatorApp):
+    """Decodes the credentials without a guard: base64 whose length is not a multiple of 4 raises."""
+
+    def authenticate(self, header):
+        if header and header.startswith(b"Basic ") and len(header[6:].strip()) % 4:
+            raise HTTPError(500, 0, "Internal Server Error")
+        super().authenticate(header)
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -716,4 +868,19 @@ BROKEN = [
     (ScopeIgnored, "token-scope", 1),
     (CrashesOnL16Always, "no-server-error", 1),
     (CrashesOneRequestInN, "no-server-error", 1),
+    # breadth by principle (issue 18): the dimension model's classes, each caught by the quick run
+    (ContentTypeParameterRefused, "accept-content-type-forms", 1),
+    (ContentTypeCaseSensitive, "accept-content-type-forms", 1),
+    (SwappedCredentialsAccepted, "auth-near-miss", 1),
+    (CrashesOnIpv6Host, "no-server-error", 1),
+    (RepairsTruncatedJson, "body-json-malformed", 1),
+    (TakesFirstOfJsonArray, "body-not-object", 1),
+    (CrashesOnDeepJson, "no-server-error", 1),
+    (CrashesOnLargeBody, "no-server-error", 1),
+    (CrashesOnDuplicateJsonKeys, "no-server-error", 1),
+    (CrashesOnBadEncoding, "no-server-error", 1),
+    (CrashesOnOtherMediaType, "no-server-error", 1),
+    (CrashesOnJsonNull, "no-server-error", 1),
+    (CrashesOnUppercaseSid, "no-server-error", 1),
+    (CrashesOnUnpaddedBase64, "no-server-error", 1),
 ]

@@ -38,6 +38,12 @@ OTHER_ANSWER = {
     "text-empty": "RejectsEmptyText", "text-edge-whitespace": "RejectsEdgeWhitespace",
     "text-control-chars": "RejectsControlCharacters", "text-very-long": "RejectsLongText",
     "bearer-not-token68": "RejectsNonToken68Bearer", "problem-order": "FirstProblemOnly",
+    # breadth by principle (issue 18)
+    "content-type-other": "SniffsBodies", "json-duplicate-keys": "RejectsDuplicateJsonKeys",
+    "form-duplicate-keys": "LastFormValueWins", "json-null-field": "NullIsAbsent", "body-deep": "DeepJsonAccepted",
+    "body-large": "LargeBody413", "body-bad-encoding": "LenientBodyDecoding",
+    "auth-base64-variants": "LenientBase64Auth", "auth-user-case": "CaseInsensitiveProjectId",
+    "path-sid-case": "CaseInsensitiveSids",
 }
 
 

@@ -57,9 +57,9 @@ def test_every_rule_is_reachable_or_checked_on_responses():
     from conformance.checks.media import MEDIA_CHECKS
     from conformance.checks.state import STATE
 
-    # accept-valid-* and auth-scheme-case judge the status a must-accept request's label expects (expected_status)
-    checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | set(STATE.checks) | {"accept-valid-form", "accept-valid-json",
-                                                                            "auth-scheme-case"}
+    # these judge the status a must-accept request's label expects (checks.rest.expected_status)
+    by_label = {"accept-valid-form", "accept-valid-json", "auth-scheme-case", "accept-content-type-forms"}
+    checked = set(checks.CHECKS) | set(MEDIA_CHECKS) | set(STATE.checks) | by_label
     assert set(rules.RULES) - breakable <= checked
 
 

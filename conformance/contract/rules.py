@@ -412,6 +412,27 @@ STATE_OPEN_POINTS = (
               "name.\": the documents do not say whether a stopped stream keeps its Name"),
 )
 _ALL = _ALL + _MEDIA + _RUN_SIDE
+
+# --- breadth by principle (issue 18): classes found by walking every dimension of a request ----------------------
+# (conformance/contract/dimensions.py lists the dimensions and their classes; this block holds the rules and
+# positions that model needed and the registry lacked. Kept apart: other rules are added above.)
+_RFC9110_MEDIA = ("RFC 9110 section 8.3.1: \"The type and subtype tokens are case-insensitive.\" and "
+                  "`media-type = type \"/\" subtype parameters`; section 8.3.2: \"the charset parameter\"")
+_BREADTH = (
+    _rule("accept-content-type-forms", "MUST", Area.VALIDATION,
+          "A valid form body is accepted under its media type with a parameter (charset=UTF-8) or in another "
+          "letter case", "Operation: `Content-Type: application/x-www-form-urlencoded`; " + _RFC9110_MEDIA),
+    _rule("body-json-malformed", "MUST", Area.VALIDATION,
+          "A body declared application/json that is not JSON (truncated, trailing comma, single quotes, "
+          "bare words) is rejected",
+          "requestBody: `application/json`; RFC 8259 section 2: the JSON grammar; 400: \"The request was invalid "
+          "or cannot be processed.\"", _V),
+    _rule("body-not-object", "MUST", Area.VALIDATION,
+          "A JSON body that is not an object (an array, a string, a number, true, null) is rejected",
+          "CreateConferenceStreamRequest: `type: object`; 400: \"The request was invalid or cannot be "
+          "processed.\"", _V),
+)
+_ALL = _ALL + _BREADTH
 MEDIA_RULE_IDS = tuple(r.id for r in _MEDIA)
 MEDIA_OPEN_POINT_IDS = tuple(p.id for p in MEDIA_OPEN_POINTS)
 STATE_OPEN_POINT_IDS = tuple(p.id for p in STATE_OPEN_POINTS)
@@ -501,6 +522,49 @@ _POSITIONS = (
           "ARCHITECTURE.md: the order in which problems are reported: no position (the suite never labels a "
           "request with more than one rule)"),
 )
+# --- breadth by principle (issue 18): positions of the dimension model's new classes ----------------------------
+_CT_BASIS = "Operation: `Content-Type: application/x-www-form-urlencoded`; requestBody: `application/json`"
+_POSITIONS = _POSITIONS + (
+    _accept("content-type-variants", "The form media type with `; charset=UTF-8` (any case of the parameter), or "
+            "written in upper or mixed case", _RFC9110_MEDIA, "accept-content-type-forms"),
+    _open("content-type-other", "A body under another media type (text/plain, multipart/form-data, "
+          "application/xml, application/octet-stream) or a form body labelled JSON",
+          _CT_BASIS + "; RFC 9110 section 15.5.16: 415 Unsupported Media Type (not in the document: allowed "
+          "here, see EXTRA_STATUSES)"),
+    _open("json-duplicate-keys", "A JSON object with a key given twice (Url, Name)",
+          "RFC 8259 section 4: \"The names within an object SHOULD be unique.\" ... \"Many implementations report "
+          "the last name/value pair only. Other implementations report an error\""),
+    _open("form-duplicate-keys", "A form body with a field given twice (Url, Name)",
+          "WHATWG URL application/x-www-form-urlencoded parsing keeps every pair; the document says nothing of "
+          "repeats: a server may take the first, the last, or reject"),
+    _open("json-null-field", "An optional field given as JSON null",
+          "CreateConferenceStreamRequest: optional fields are `type: string` (not nullable); a server may read "
+          "null as absent (many do) or reject it"),
+    _open("body-deep", "A field nested very deep (arrays or objects 5,000 levels down)",
+          "RFC 8259 section 9: \"An implementation may set limits on the maximum depth of nesting.\""),
+    _open("body-large", "A body of 64 KiB (one long parameter value), or 1,000 fields",
+          "The document sets no body size; RFC 9110 section 15.5.14: 413 Content Too Large (not in the "
+          "document: allowed here, see EXTRA_STATUSES)"),
+    _open("body-bad-encoding", "A body that is not UTF-8 or not well encoded: %FF, a bad percent-escape, a "
+          "UTF-8 byte-order mark, UTF-16 JSON",
+          "RFC 8259 section 8.1: JSON \"MUST be encoded using UTF-8\", and implementations \"MAY ignore the "
+          "presence of a BOM rather than treating it as an error\"; form decoding of bad escapes is lenient in "
+          "WHATWG (kept as is) and strict elsewhere"),
+    _open("auth-base64-variants", "The right credentials in another base64 spelling: no padding, the URL-safe "
+          "alphabet, a line break", "RFC 7617 section 2: base64 (RFC 4648 section 4); RFC 4648 section 3.2 lets "
+          "a decoder accept missing padding where the data is specified otherwise; too disputed to require"),
+    _open("auth-user-case", "The project id written in upper case, with the right token",
+          "SignalWireBasicAuth: \"The project ID will be used as the username\"; a project id is a UUID, and RFC "
+          "9562 section 4: \"case insensitive on input\"; RFC 7617 compares user-ids as given"),
+    _open("path-sid-case", "The AccountSid or ConferenceSid in the path written in upper case",
+          "AccountSid, ConferenceSid: `format: uuid`; RFC 9562 section 4: UUIDs are \"case insensitive on "
+          "input\", RFC 3986 section 6.2.2.1: path characters other than percent-encodings are case-sensitive"),
+)
+EXTRA_STATUSES: dict[str, frozenset[int]] = {
+    "body-large": frozenset({413}), "body-deep": frozenset({413}), "content-type-other": frozenset({415}),
+}
+"""Undocumented statuses that still conform for an open class: the HTTP status that names exactly the
+refusal (RFC 9110). Only status-documented reads it; a 5xx is never one."""
 POSITIONS: dict[str, InputClass] = {c.id: c for c in _POSITIONS}
 OPEN_POINTS: dict[str, InputClass] = {c.id: c for c in _POSITIONS if c.position is Position.OPEN}
 

@@ -42,7 +42,7 @@ def _sent_fields(content_type: str | None, body: bytes | None) -> dict | None:
             data = json.loads(body)
             return data if isinstance(data, dict) else None
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: the body-deep class
         return None
 
 
@@ -72,7 +72,8 @@ class Runner:
         self.positive_schema = model.load(target.base_url, positive=True)
         self.operation = model.operation(self.schema)
         self.session = self.new_session()
-        self.check_context = checks.CheckContext(secrets=target.secrets, seen_sids=set())
+        self.check_context = checks.CheckContext(secrets=target.secrets, seen_sids=set(),
+                                                 account_sid=target.account_sid)
         self.run_tag = "cf" + secrets_module.token_hex(3)
         self._counter = itertools.count(1)
         self.created: list[tuple[str, str, str]] = []
@@ -94,6 +95,9 @@ class Runner:
         if authorization is not None:
             headers["Authorization"] = authorization
         body = request.to_json() if request.encoding == "json" else request.to_form()
+        if request.exact_bytes:  # the dimension model's header and body classes: bytes and header as given
+            body = request.body_bytes()
+            headers["Content-Type"] = request.content_type
         return self.schema.make_case(
             operation=self.operation,
             path_parameters=self.target.path_parameters_for(request),

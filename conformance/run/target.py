@@ -49,10 +49,14 @@ class Target:
         return auth
 
     def path_parameters_for(self, request: StreamRequest) -> dict[str, str]:
-        return {
+        params = {
             "AccountSid": request.account_sid or self.account_sid,
             "ConferenceSid": request.conference_sid or self.conference_sid,
         }
+        if request.path_case:  # 'account' or 'conference': that sid in upper case (open point path-sid-case)
+            key = "AccountSid" if request.path_case == "account" else "ConferenceSid"
+            params[key] = params[key].upper()
+        return params
 
     def streams_url(self, account_sid: str | None = None, conference_sid: str | None = None) -> str:
         return (f"{self.base_url}/Accounts/{account_sid or self.account_sid}"

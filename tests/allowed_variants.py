@@ -347,6 +347,46 @@ class EscapedNonAscii(EmulatorApp):
                     "headers": [(b"content-type", b"Application/JSON"), *headers]})
         await send({"type": "http.response.body", "body": json.dumps(body, ensure_ascii=True).encode("ascii")})
 
+
+# --- faithful to the real service (issue 19): what SignalWire's documents allow ---------------------------
+class ForeignAccount400(EmulatorApp):
+    """Another account's AccountSid refused with 400 and SignalWire's code 10004 ("The subproject ID passed does
+    not belong to the project used to authenticate the request")."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(400, 10004, "The subproject ID passed does not belong to the project used to "
+                                        "authenticate the request")
+
+
+class ForeignAccount404With10004(EmulatorApp):
+    """404 for another account's AccountSid, with 10004 rather than 20404 (no WARN: 10004 names this case)."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(404, 10004, "The subproject ID passed does not belong to the project used to "
+                                        "authenticate the request")
+
+
+class NameDefaultsToSid(EmulatorApp):
+    """No Name sent: the 200's name is the stream's sid (stream.mdx, StreamName: "Defaults to the StreamSid")."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "name": body["name"] if stream.fields.get("Name") else stream.sid}
+
+
+class TrimsEnumValues(EmulatorApp):
+    """Trims Track, StatusCallbackMethod and StreamCodec before matching ("both_tracks " taken as both_tracks):
+    a SHOULD deviation (enum-whitespace), a WARN, never a FAIL."""
+
+    def validate(self, fields):
+        from conformance.contract import document
+
+        trimmed = {f: fields[f].strip() for f in document.ENUM_FIELDS if isinstance(fields.get(f), str)}
+        super().validate({**fields, **trimmed})
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -387,4 +427,9 @@ ALLOWED = [
     (NewStreamStopped, ("status-new",)),
     (JsonAmidWhitespace, ()),
     (EscapedNonAscii, ()),
+    # faithful to the real service (issue 19)
+    (ForeignAccount400, ()),
+    (ForeignAccount404With10004, ()),
+    (NameDefaultsToSid, ()),
+    (TrimsEnumValues, ("enum-whitespace",)),
 ]

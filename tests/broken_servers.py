@@ -538,6 +538,37 @@ class NameHeldByRefusal(EmulatorApp):
                 self._held.add((conference_sid, name))
             raise
 
+
+# --- faithful to the real service (issue 19): what SignalWire's documents do not allow -------------------
+class ForeignAccount403(EmulatorApp):
+    """Refuses another account's AccountSid with 403: a refusal, but with a status the operation does not document."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(403, 20003, "Forbidden")
+
+
+class NameDefaultsToAnotherSid(EmulatorApp):
+    """No Name sent: the 200's name is a sid, but not this stream's (a default taken from the wrong record)."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "name": body["name"] if stream.fields.get("Name") else str(uuid.uuid4())}
+
+
+class FuzzyTrack(_Lenient):
+    """A "did you mean" matcher: a Track one letter away from an enum value ("both_trackz") is taken as that value."""
+
+    def rewrite(self, fields):
+        track = fields.get("Track")
+        if not isinstance(track, str):
+            return fields
+        for member in ("inbound_track", "outbound_track", "both_tracks"):
+            if len(track) == len(member) and sum(a != b for a, b in zip(track, member, strict=True)) <= 1:
+                return _renamed(fields, "Track", member)
+        return fields
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -609,4 +640,8 @@ BROKEN = [
     (TwoContentTypes, "header-singletons", 1),
     # state over time
     (NameHeldByRefusal, "name-free-after-refusal", 1),
+    # faithful to the real service (issue 19)
+    (ForeignAccount403, "account-foreign", 1),
+    (NameDefaultsToAnotherSid, "echo-name", 1),
+    (FuzzyTrack, "track-enum", 1),
 ]

@@ -103,6 +103,13 @@ _ALL = (
           "StreamCodec: `enum: [PCMU, PCMA, L16, L16@16000h, L16@24000h]`", _V),
     _rule("codec-case", "SHOULD", Area.VALIDATION, "StreamCodec that differs from its enum only in case is rejected",
           "StreamCodec: `enum` values are case-sensitive strings", _V),
+    _rule("enum-whitespace", "SHOULD", Area.VALIDATION,
+          "Track, StatusCallbackMethod or StreamCodec that differs from its enum only in surrounding whitespace "
+          "(\"both_tracks \", \" POST\") is rejected",
+          "Track, StatusCallbackMethod, StreamCodec: `enum` of exact strings; ARCHITECTURE.md's decision table: a "
+          "value that \"differs from an enum value only in letter case or surrounding whitespace SHOULD be "
+          "rejected\" (a server that trims form values before matching conforms with a warning; the enum rules "
+          "judge only values that differ in more than that)", _V),
     _rule("custom-params-max", "MUST", Area.VALIDATION,
           "Custom parameters numbered 100 or above (so 100+ parameters) are rejected",
           "Parameter1.Name: \"You can pass up to 99 custom parameters using `Parameter1.Name` through "
@@ -128,8 +135,14 @@ _ALL = (
           "SignalWireBasicAuth: \"The project ID will be used as the username and the API token as the "
           "password.\"; RFC 7617 section 2: the user-id and password are compared as given (no folding, no "
           "prefix match)", {401}),
-    _rule("account-foreign", "MUST", Area.AUTH, "Another account's AccountSid is answered 401 or 404, never 2xx",
-          "Decision: valid credentials with another account's AccountSid: 401 or 404", {401, 404}),
+    _rule("account-foreign", "MUST", Area.AUTH,
+          "Another account's AccountSid is refused with a documented 4xx (400, 401 or 404), never 2xx",
+          "Decision: the contract does not fix which documented 4xx refuses valid credentials with another "
+          "account's AccountSid. responses: 400 \"The request was invalid or cannot be processed\", 401 "
+          "\"Authentication failed\", 404 \"The requested resource was not found\" (each with "
+          "CompatibilityErrorResponse); signalwire/docs fern/products/compatibility-api/pages/rest-api/core/"
+          "error-codes.mdx: 10004 \"The subproject ID passed does not belong to the project used to "
+          "authenticate the request\", with no status. 403 is not documented for this operation", {400, 401, 404}),
     _rule("conference-unknown", "MUST", Area.AUTH, "An unknown ConferenceSid is answered 404",
           "404: \"The requested resource was not found.\"", {404}),
     _rule("conference-malformed", "MUST", Area.AUTH, "A ConferenceSid that is not a UUID is answered 404",
@@ -175,8 +188,12 @@ _ALL = (
           "account_sid: \"The unique identifier for the account.\""),
     _rule("echo-conference-sid", "MUST", Area.RESPONSE, "conference_sid equals the path's ConferenceSid",
           "conference_sid: \"The unique identifier for the conference.\""),
-    _rule("echo-name", "MUST", Area.RESPONSE, "name is the Name sent, or null when none was sent",
-          "name: \"May be null if not specified when creating the stream.\""),
+    _rule("echo-name", "MUST", Area.RESPONSE,
+          "name is the Name sent; when none was sent, null, \"\" or the new stream's sid",
+          "name: \"May be null if not specified when creating the stream.\" (may, not must); signalwire/docs "
+          "fern/products/compatibility-api/pages/cxml/voice/stream.mdx, StreamName: \"If defined, this is the "
+          "unique name of the Stream. Defaults to the StreamSid.\" So a stream created without a Name may be "
+          "named by its sid"),
     _rule("sid-fresh", "MUST", Area.RESPONSE, "sid is a UUID never returned before in the run",
           "sid: \"The unique identifier for the stream.\""),
     _rule("date-rfc2822", "MUST", Area.RESPONSE, "date_updated is an RFC 2822 date in GMT",
@@ -204,10 +221,15 @@ _ALL = (
           "the error.\"; CompatibilityErrorStringArrayResponse.errors: \"List of validation error messages.\""),
     _rule("status-new", "SHOULD", Area.RESPONSE, "A new stream's status is queued or in-progress",
           "status: ConferenceStreamStatus (queued, in-progress, stopped)"),
-    _rule("auth-error-code", "SHOULD", Area.AUTH, "A 401 carries SignalWire's code 20003",
-          "Decision: 401 with the error schema (SignalWire's code for it is 20003)"),
-    _rule("not-found-error-code", "SHOULD", Area.AUTH, "A 404 carries SignalWire's code 20404",
-          "Decision: 404 with the error schema (code 20404)"),
+    _rule("auth-error-code", "SHOULD", Area.AUTH,
+          "A 401 carries SignalWire's code 20003 (or 10004 for another account's AccountSid)",
+          "Decision: 401 with the error schema (SignalWire's code for it is 20003: \"There was an authentication "
+          "error\"); error-codes.mdx 10004 \"The subproject ID passed does not belong to the project used to "
+          "authenticate the request\" names the foreign-account case, so either code is SignalWire's there"),
+    _rule("not-found-error-code", "SHOULD", Area.AUTH,
+          "A 404 carries SignalWire's code 20404 (or 10004 for another account's AccountSid)",
+          "Decision: 404 with the error schema (code 20404: \"The resource you are trying to access does not "
+          "exist\"); for another account's AccountSid, error-codes.mdx's 10004 as well"),
     _rule("no-secret-echo", "MUST", Area.SECURITY,
           "No response echoes the API token, its Basic form or the AuthorizationBearerToken",
           "Decision: never echoes the API token or the AuthorizationBearerToken"),

@@ -298,7 +298,11 @@ _MEDIA = (
     _rule("media-sequence-number", "MUST", Area.MEDIA,
           "start, media, dtmf and stop carry a sequenceNumber, 1 on start and increasing with each message",
           f"{_SW_STREAM}: Start \"sequenceNumber: Message sequence tracking, starting from \"1\" and "
-          "incrementing with each message.\"; Media, DTMF, Stop: sequenceNumber (mark has none)"),
+          "incrementing with each message.\"; Media \"Sequential message counter for ordering, starting at "
+          "\"1\" and incrementing per transmission\"; DTMF, Stop: sequenceNumber (mark has none). One counter "
+          "shared by every message, not one per event: start is 1, and the Media example has sequenceNumber "
+          "\"42\" on \"chunk\": \"1\", \"timestamp\": \"0\" (a per-media counter from 1 would read 1 or 2 "
+          "there). Gaps are tolerated (a counter that also counts mark, which carries none, leaves some)"),
     _rule("media-events", "MUST", Area.MEDIA,
           "dtmf carries a digit 0-9, *, #, A-D and a duration in ms; mark carries a name",
           f"{_SW_STREAM}, DTMF message: \"dtmf.digit: Values: 0-9, *, #, A-D.\", \"dtmf.duration: Duration of "
@@ -352,6 +356,21 @@ _MEDIA = (
           "With Track omitted the stream carries both tracks (the REST page's default); inbound only gives WARN",
           f"{_SW_REST}, Track: \"Default is `both_tracks`.\"; but {_SW_STREAM}'s `track` has "
           "`default=\"inbound_track\"` (as Twilio's): both are tolerated, anything else fails callback-track"),
+    # --- faithful to the real service (issue 19): the stream page's words, as it words them --------------
+    _rule("media-timestamp-origin", "MUST", Area.MEDIA,
+          "The first media.timestamp of each track is near 0 (within a minute), not a clock reading",
+          f"{_SW_STREAM}, Media message: media.timestamp \"Presentation timestamp in milliseconds from the start "
+          "of the stream.\"; the example's first chunk: \"chunk\": \"1\", \"timestamp\": \"0\". A minute leaves "
+          "room for a stream that began before its WebSocket connected; an epoch value (10^12 ms) is caught"),
+    _rule("media-payload-raw", "MUST", Area.MEDIA,
+          "No media.payload carries a file header (RIFF/WAVE, AIFF, Ogg, FLAC, .au, ID3): only raw audio",
+          f"{_SW_STREAM}, Media message: media.payload \"Base64-encoded raw audio data.\"; for audio sent back: "
+          "\"Ensure your `media.payload` contains only raw audio data without file format headers.\""),
+    _rule("callback-order", "MUST", Area.MEDIA,
+          "stream-started's Timestamp is no later than stream-stopped's (callbacks report events in their order)",
+          f"{_SW_STREAM}, statusCallback: \"... when a Stream is started, stopped or there is an error\"; "
+          "Timestamp: \"The time of the event in ISO 8601 format.\" A stream stops after it starts. Judged on "
+          "the Timestamps, not on arrival: each callback is its own HTTP request, and two may cross on the wire"),
 )
 
 
@@ -380,6 +399,13 @@ MEDIA_OPEN_POINTS = (
               "that follows the documents"),
     OpenPoint("media-pcma-encoding", "The encoding a PCMA stream advertises, when it is not one the suite decodes",
               f"{_SW_STREAM}'s mediaFormat lists no PCMA encoding; its payloads are then not judged"),
+    OpenPoint("media-codec-unsupported",
+              "A StreamCodec outside the stream page's Supported codecs (PCMA, plain L16): streamed, refused at "
+              "create with a documented 4xx, or refused with a stream-error codec_error callback",
+              f"{_SW_STREAM}, Supported codecs: \"`PCMU` (default) | `8000h`\", \"`L16` | `16000h`, `24000h`\"; "
+              "StreamError `codec_error` \"Codec not supported or misconfigured\", \"Requested codec not enabled "
+              f"for your account\"; {_SW_REST}'s StreamCodec enum lists PCMA and L16 as well. A refusal makes that "
+              "stream's media rules N/A, with a note; a supported codec refused fails them (media-connects)"),
 )
 _ALL = _ALL + _MEDIA
 MEDIA_RULE_IDS = tuple(r.id for r in _MEDIA)

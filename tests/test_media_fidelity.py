@@ -150,7 +150,7 @@ def test_create_refused_for_unsupported_codecs_passes_with_the_streams_explained
 
 def test_media_run_against_codec_refusals_exits_0_and_says_why(tmp_path):
     """The whole `conformance run --media` against an emulator whose player refuses PCMA and plain L16."""
-    app = EmulatorApp()
+    app = EmulatorApp(media=MediaSettings())  # with media settings, its streams dial their Url (loopback only)
     app.player_class = CodecErrorForUnsupported
     with running_emulator(app=app) as server:
         proc, report = run_suite(["--base-url", server.base_url, "--media", "--max-examples", "1", "--seed", "1"],

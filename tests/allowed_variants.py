@@ -387,6 +387,16 @@ class TrimsEnumValues(EmulatorApp):
         super().validate({**fields, **trimmed})
 
 
+class Validation422ErrorObject(EmulatorApp):
+    """422 in the Call Stream endpoint's shape (CompatibilityErrorResponse), not the errors array."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise HTTPError(422, 21602, "; ".join(exc.problems)) from None
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -432,4 +442,5 @@ ALLOWED = [
     (ForeignAccount404With10004, ()),
     (NameDefaultsToSid, ()),
     (TrimsEnumValues, ("enum-whitespace",)),
+    (Validation422ErrorObject, ()),
 ]

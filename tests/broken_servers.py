@@ -569,6 +569,19 @@ class FuzzyTrack(_Lenient):
         return fields
 
 
+class Validation422ObjectWrongStatus(EmulatorApp):
+    """422 in the error-object shape (allowed), but its body's status says 400."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise HTTPError(422, 21602, "; ".join(exc.problems)) from None
+
+    def error_body(self, status, code, message):
+        return {**super().error_body(status, code, message), "status": 400}
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -644,4 +657,5 @@ BROKEN = [
     (ForeignAccount403, "account-foreign", 1),
     (NameDefaultsToAnotherSid, "echo-name", 1),
     (FuzzyTrack, "track-enum", 1),
+    (Validation422ObjectWrongStatus, "error-status-matches", 1),
 ]

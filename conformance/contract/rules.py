@@ -34,6 +34,7 @@ class Area(StrEnum):
 
 
 VALIDATION_STATUSES = frozenset({400, 422})
+_SW_REST_DOC = "signalwire/docs fern/apis/compatibility/openapi.yaml"
 
 
 @dataclass(frozen=True)
@@ -179,9 +180,14 @@ _ALL = (
           "Content-Type and Content-Length each appear at most once in a response",
           "RFC 9110 section 5.3: a field that is not a list (Content-Type, section 8.3) MUST NOT be sent more than "
           "once; section 8.6: a Content-Length repeated with differing values makes the message invalid"),
-    _rule("response-schema", "MUST", Area.RESPONSE, "The body matches the documented schema of the status returned",
+    _rule("response-schema", "MUST", Area.RESPONSE,
+          "The body matches the documented schema of the status returned (a 422 in either Streams endpoint's shape)",
           "responses: ConferenceStreamResponse, CompatibilityErrorResponse, "
-          "CompatibilityErrorStringArrayResponse"),
+          "CompatibilityErrorStringArrayResponse. Decision: a 422 may also be a CompatibilityErrorResponse, the "
+          f"shape {_SW_REST_DOC} gives the 422 of Create a Stream (calls) (\"The request could not be processed due "
+          "to validation errors. Check the error details for more information.\"), where this operation's 422 "
+          "is CompatibilityErrorStringArrayResponse (\"Review the errors array for specific issues.\"): one API, "
+          "two shapes for one status, and a service may answer both endpoints alike"),
     _rule("errors-nonempty", "MUST", Area.RESPONSE, "A 422 lists at least one error",
           "422: \"Review the errors array for specific issues.\""),
     _rule("echo-account-sid", "MUST", Area.RESPONSE, "account_sid equals the path's AccountSid",
@@ -196,8 +202,11 @@ _ALL = (
           "named by its sid"),
     _rule("sid-fresh", "MUST", Area.RESPONSE, "sid is a UUID never returned before in the run",
           "sid: \"The unique identifier for the stream.\""),
-    _rule("date-rfc2822", "MUST", Area.RESPONSE, "date_updated is an RFC 2822 date in GMT",
-          "date_updated: \"The date, in RFC 2822 GMT format, this stream was updated.\""),
+    _rule("date-rfc2822", "MUST", Area.RESPONSE,
+          "date_updated is an RFC 2822 date in GMT (the month Sep also as the document's example writes it, Sept)",
+          "date_updated: \"The date, in RFC 2822 GMT format, this stream was updated.\"; its example: \"Tue, 25 "
+          "Sept 2018 20:00:00 +0000\". RFC 2822 section 3.3 spells the month \"Sep\"; the document's own "
+          "example is not failed (Java's CLDR en-GB formats write Sept)"),
     _rule("uri-ends-with-sid", "MUST", Area.RESPONSE, "uri ends with the stream's sid (optionally .json)",
           "uri: \"The URI for the stream.\""),
     _rule("uri-stream-path", "MUST", Area.RESPONSE,

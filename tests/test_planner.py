@@ -37,11 +37,11 @@ def _fingerprint(plan: planner.Plan) -> list:
             for s in plan.coverage]
 
 
-def test_coverage_set_offers_every_rule_within_80_requests(runner):
+def test_coverage_set_offers_every_rule_within_its_budget(runner):
     plan = planner.build(runner, seed=5, rounds=2)
     offered = set().union(*(s.offers for s in plan.coverage))
     assert offered >= set(rules.RULES) - set(rules.MEDIA_RULE_IDS)
-    assert plan.coverage_cost <= 80, plan.coverage_cost
+    assert plan.coverage_cost <= planner.COVERAGE_BUDGET, plan.coverage_cost
     for rule in rules.REQUEST_RULES:  # every breakable rule has a request labelled with it
         assert any(s.request is not None and rule.id in s.request.rule_ids for s in plan.coverage), rule.id
     assert not plan.reachable(plan.coverage_cost)[1]
@@ -110,12 +110,12 @@ def test_new_rules_and_open_points_join_the_plan_from_the_registry(runner, monke
     assert step.request.open_point == "query-string-url" and step.offers == planner.UNIVERSAL
 
 
-def test_budget_of_80_is_a_complete_verdict(tmp_path):
+def test_the_coverage_budget_is_a_complete_verdict(tmp_path):
     with running_emulator() as server:
-        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", "80", "--seed", "2"],
+        proc, report = run_suite(["--base-url", server.base_url, "--max-requests", str(planner.COVERAGE_BUDGET), "--seed", "2"],
                                  suite_env(server), tmp_path)
     assert proc.returncode == 0, proc.stdout[-3000:]
-    assert report["traffic"]["sent"] <= 80
+    assert report["traffic"]["sent"] <= planner.COVERAGE_BUDGET
     assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
     assert report["must_rules"]["exercised"] == report["must_rules"]["expected"] == len(REST_MUST)
     assert report["verdict"].startswith("CONFORMANT: every MUST requirement held")
@@ -163,7 +163,7 @@ def test_quick_run_is_a_complete_verdict_with_coverage_in_the_report(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "--quick" in proc.args
     assert {statuses(report)[r] for r in REST_MUST} == {"PASS"}
-    assert sent <= report["coverage"]["coverage_set_requests"] <= 80
+    assert sent <= report["coverage"]["coverage_set_requests"] <= planner.COVERAGE_BUDGET
     coverage = report["coverage"]
     assert all(n > 0 for values in coverage["enum_values"].values() for n in values.values()), coverage
     assert all(n > 0 for n in coverage["boundaries"].values()), coverage["boundaries"]
@@ -184,5 +184,5 @@ def test_dry_run_shows_the_plan_and_sends_nothing(tmp_path):
         assert server.app.requests_seen == before
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert "plan: the coverage set, in order" in proc.stdout
-    assert "rule url-scheme-wss" in proc.stdout and "probe duplicate Name" in proc.stdout
+    assert "rule url-scheme-wss" in proc.stdout and "probe a Name's life" in proc.stdout
     assert json.dumps(report["verdict"]).startswith('"DRY RUN')

@@ -116,6 +116,83 @@ def test_html_renders_in_headless_chromium(broken_run):
     assert tree.find(".//table[@id='coverage-values']") is not None
 
 
+_LAYOUT_SCRIPT = """<script>
+(function () {
+  var width = window.innerWidth, problems = [];
+  function name(e) {
+    return e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined
+      ? "." + String(e.className).trim().split(/\\s+/).join(".") : "");
+  }
+  function clipped(e) {  // inside a box that scrolls or clips it, so it does not push the page wider
+    for (var p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    }
+    return false;
+  }
+  if (document.documentElement.scrollWidth > width) {
+    problems.push("page is " + document.documentElement.scrollWidth + " px wide in a " + width + " px window");
+  }
+  var over = new Set();  // report the outermost element that overflows, not each of its children
+  document.querySelectorAll("body *").forEach(function (e) {
+    var r = e.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && !clipped(e)) {
+      over.add(e);
+      if (!over.has(e.parentElement)) {
+        problems.push(name(e) + " ends at " + Math.round(r.right) + " px, past the " + width + " px page");
+      }
+    }
+  });
+  document.querySelectorAll(".cov .cell").forEach(function (cell) {
+    var label = cell.querySelector("b"), box = cell.getBoundingClientRect();
+    if (!label || !label.nextSibling) return;
+    var range = document.createRange();
+    range.setStartBefore(label.nextSibling);
+    range.setEndAfter(cell.lastChild);
+    var l = label.getBoundingClientRect(), c = range.getBoundingClientRect(), what = cell.dataset.rule;
+    if (l.bottom > c.top + 0.5 && c.bottom > l.top + 0.5 && l.right > c.left && c.right > l.left) {
+      problems.push("cell " + what + ": its label runs into its count");
+    }
+    if (l.bottom > box.bottom + 0.5 || c.bottom > box.bottom + 0.5 || l.right > box.right + 0.5
+        || c.right > box.right + 0.5) {
+      problems.push("cell " + what + ": its label or count is cut off by the cell");
+    }
+  });
+  var out = document.createElement("pre");
+  out.id = "layout-check";
+  out.textContent = JSON.stringify(problems);
+  document.body.appendChild(out);
+})();
+</script>"""
+
+
+def _layout_problems(browser: str, report_html: Path, width: int) -> list[str]:
+    """What overflows report.html in a WIDTH px window, measured by Chromium's own layout."""
+    with tempfile.TemporaryDirectory() as scratch:
+        page = Path(scratch) / "report.html"  # a copy with the measuring script at the end of the body
+        page.write_text(report_html.read_text().replace("</body>", _LAYOUT_SCRIPT + "</body>"))
+        dom = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--window-size={width},900", f"--user-data-dir={scratch}/profile", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        ).stdout
+    found = etree.HTML(dom).find(".//pre[@id='layout-check']")
+    assert found is not None, "the layout script did not run in Chromium"
+    return json.loads(found.text)
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_html_fits_the_window_in_headless_chromium(broken_run, width):
+    _, report_dir, _, _ = broken_run
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is required in CI (.ci/run installs it) but is not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    problems = _layout_problems(browser, report_dir / "report.html", width)
+    assert problems == [], f"report.html at {width} px wide:\n" + "\n".join(problems)
+
+
 def test_replay_resends_the_failing_request(broken_run):
     server, report_dir, _, _ = broken_run
     env = suite_env(server)

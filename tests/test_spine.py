@@ -26,6 +26,7 @@ OWNERS_ALLOWED = {
     ("conformance/cli/plugin.py", "session"),  # pytest's session.exitstatus, the plugin API's way
     ("conformance/run/runner.py", "case"),  # a Schemathesis Case, pointed at the target
     ("conformance/run/sender.py", "response"),  # the requests.Response a dry run answers with
+    ("conformance/run/draw.py", "IntervalSet"),  # Hypothesis's hash, kept only during the suite's own draws
     # the suite's own records, filled in by the one module that defines and owns them
     ("conformance/report/results.py", "result"), ("conformance/report/results.py", "self.by_rule"),  # RuleResult
     ("conformance/media/receivers.py", "session"), ("conformance/media/receivers.py", "tally"),  # recordings

@@ -14,7 +14,8 @@ main{max-width:1100px;margin:0 auto;padding:0 20px 40px}
 .verdict{padding:18px 20px;font-size:20px;font-weight:600;color:#fff}
 .verdict.pass{background:#1f7a3f}.verdict.fail{background:#b3261e}.verdict.unusable{background:#7a5a00}
 h2{margin-top:28px;border-bottom:1px solid #d5d9e0;padding-bottom:4px}
-table{border-collapse:collapse;width:100%;background:#fff}th,td{padding:5px 8px;border-bottom:1px solid #e4e7ec;
+table{border-collapse:collapse;width:100%;background:#fff}.scroll{overflow-x:auto;max-width:100%;margin:4px 0}
+th,td{padding:5px 8px;border-bottom:1px solid #e4e7ec;
 text-align:left;vertical-align:top}th{background:#eef0f4}
 .st{font-weight:700;font-family:ui-monospace,monospace}.PASS{color:#1f7a3f}.FAIL{color:#b3261e}.WARN{color:#a15c00}
 .SKIP{color:#6b7280}.WAIVED{color:#6b4fa0}td code{white-space:nowrap}
@@ -24,11 +25,12 @@ padding:8px;font-size:12px}.meta td:first-child{width:170px;color:#555}.charts{d
 .failure{background:#fff;border-left:4px solid #b3261e;padding:8px 12px;margin:12px 0}
 .failure.WARN{border-left-color:#a15c00}
 .verdict.incomplete{background:#5b5f6b}.NOT-RUN{color:#b3261e;font-style:italic}.N-A{color:#6b7280}
-.cov{display:flex;flex-wrap:wrap;gap:3px;margin:4px 0 10px}.cov .cell{width:118px;height:34px;padding:2px 4px;
-font-size:10px;line-height:1.2;overflow:hidden;border-radius:3px;color:#fff;box-sizing:border-box}
+.cov{display:flex;flex-wrap:wrap;gap:3px;margin:4px 0 10px}.cov .cell{width:132px;min-height:34px;padding:3px 5px;
+font-size:10px;line-height:1.25;border-radius:3px;color:#fff;box-sizing:border-box}
 .cell.PASS{background:#1f7a3f}.cell.FAIL{background:#b3261e}.cell.WARN{background:#a15c00}
 .cell.WAIVED{background:#6b4fa0}.cell.SKIP{background:#c9ccd3;color:#333}.cell.N-A{background:#8fa39a}
-.cell.NOT-RUN{background:#fff;color:#b3261e;border:2px dashed #b3261e}.cell b{display:block;font-size:12px}
+.cell.NOT-RUN{background:#fff;color:#b3261e;border:2px dashed #b3261e}.cell b{display:block;font-size:12px;
+overflow-wrap:anywhere}#matrix td:nth-child(n+6),#open-points td:nth-child(n+3),.failure{overflow-wrap:anywhere}
 table.counts{width:auto}table.counts td.gap{background:#fde2e1;color:#b3261e;font-weight:700}
 """
 _STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
@@ -108,6 +110,12 @@ def _waveforms(waveforms: dict[str, list[int]], width: int = 300, height: int = 
     return "".join(charts)
 
 
+def _scrolling(table: str) -> str:
+    """A table in its own box: wider than the page (long values, a narrow window), it scrolls sideways
+    inside the box instead of pushing the whole page past the window's right edge."""
+    return f'<div class="scroll">{table}</div>'
+
+
 def _matrix(requirements: list[dict]) -> str:
     areas: dict[str, list[dict]] = {}
     for r in requirements:
@@ -122,7 +130,7 @@ def _matrix(requirements: list[dict]) -> str:
                        f'<td>{r["passed"]}</td><td>{r["failed"]}</td><td>{escape(r["title"])}</td><td>{escape(r["basis"])}</td></tr>')
         out.append("</tbody>")
     out.append("</table>")
-    return "".join(out)
+    return _scrolling("".join(out))
 
 
 def _counts_table(table_id: str, rows: list[tuple[str, dict]]) -> str:
@@ -132,7 +140,7 @@ def _counts_table(table_id: str, rows: list[tuple[str, dict]]) -> str:
         cells = "".join(f'<td class="{"gap" if n == 0 else ""}" data-value="{escape(str(k))}">'
                         f"<code>{escape(str(k))}</code> {n}</td>" for k, n in counts.items())
         out.append(f"<tr><th>{escape(label)}</th>{cells or '<td>none</td>'}</tr>")
-    return "".join(out) + "</table>"
+    return _scrolling("".join(out) + "</table>")
 
 
 def _coverage(report: dict) -> str:
@@ -153,7 +161,7 @@ def _coverage(report: dict) -> str:
     for area in sorted(areas):
         cells = "".join(
             f'<div class="cell {_css(r["status"])}" data-rule="{escape(r["id"])}" title="{escape(r["title"])}">'
-            f'<b>{escape(r["id"])}</b>{r["status"]} · {r.get("requests", 0)} req</div>'
+            f'<b>{escape(r["id"])}</b><span>{r["status"]} · {r.get("requests", 0)} req</span></div>'
             for r in sorted(areas[area], key=lambda r: r["id"]))
         parts.append(f'<div><small>{escape(area)}</small><div class="cov">{cells}</div></div>')
     parts.append("</div>")
@@ -194,8 +202,9 @@ def _open_points(points: list[dict]) -> str:
         f'<td>{escape(", ".join(f"{k} x{v}" for k, v in p["statuses"].items()))}</td><td>{escape(p["title"])}</td>'
         f'<td>{escape(p["basis"])}</td></tr>' for p in points)
     return ('<p>Either answer conforms here; only the universal rules judged these requests. Shown so that you '
-            'see where the target differs from the emulator, never as failures.</p><table id="open-points">'
-            f"<thead><tr><th>open point</th><th>answers</th><th>input</th><th>rests on</th></tr></thead>{rows}</table>")
+            'see where the target differs from the emulator, never as failures.</p>' + _scrolling(
+                '<table id="open-points"><thead><tr><th>open point</th><th>answers</th><th>input</th><th>rests on</th>'
+                f"</tr></thead>{rows}</table>"))
 
 
 def write_html(report: dict, history: list[dict], latencies_ms: list[float], directory: Path) -> Path:
@@ -211,6 +220,8 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
     meta = [("target", report["target"]["base_url"]), ("started", report["started"]), ("finished", report["finished"]),
             ("requests", report["requests"]), ("seed", report["seed"]), ("examples per test", report["max_examples"]),
             ("suite version", report["suite_version"]), ("spec sha256", report["spec_sha256"][:16] + "...")]
+    meta_table = _scrolling('<table class="meta">' + "".join(
+        f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta) + "</table>")
     charts = (_bars("Status codes per rule area", area_rows) + _histogram("Response time", latencies_ms)
               + _trend("Pass rate per run", [h.get("pass_rate") for h in history], "")
               + _trend("Median latency per run", [h.get("p50_ms") for h in history], " ms")
@@ -218,7 +229,7 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Conformance report: {escape(report["verdict"])}</title><style>{_CSS}</style></head><body>
 <div id="verdict" class="verdict {verdict_class}">{escape(report["verdict"])}</div><main>
-<h2>Run</h2><table class="meta">{"".join(f"<tr><td>{k}</td><td>{escape(str(v))}</td></tr>" for k, v in meta)}</table>
+<h2>Run</h2>{meta_table}
 <h2>Since the last run</h2><ul id="changes">{change_html}</ul>
 <h2>Coverage</h2>{_coverage(report)}
 <h2>Requirements</h2>{_matrix(report["requirements"])}

@@ -40,16 +40,23 @@ def _state_verdict(exchange: Exchange, rule_id: str, evidence) -> list[Judged]:
     return [] if outcome is None else [Judged(exchange, ((rule_id, outcome),), counted=False)]
 
 
-def duplicate_name(runner: Runner) -> list[Judged]:
-    """Create a stream, then another with the same Name: the second SHOULD be rejected at once."""
+def name_sequence(runner: Runner) -> list[Judged]:
+    """One Name through its life: a create refused (a ws:// Url) takes no Name, so a valid create with it is
+    accepted (name-free-after-refusal, MUST); a second live stream with it SHOULD then be rejected at once
+    (name-unique)."""
     name = runner.name_prefix() + "duplicate"
-    first = _create(runner, name, kind=RequestKind.VALID)
-    judged = [runner.judge(first)]
-    if first.status != 200:
-        return judged  # the first create's own failure is already judged
-    second = _create(runner, name)
-    judged += [runner.judge(second), *_state_verdict(second, "name-unique", DuplicateName(first, second))]
-    _stop_created(runner, [first, second])
+    refused = _create(runner, name, RequestKind.INVALID, url="ws://media.example.com/probe",
+                      rule_ids=("url-scheme-wss",))
+    # if the "refused" create was in fact accepted (its own rule fails), the next is a duplicate, not a valid create
+    first = _create(runner, name, RequestKind.VALID if 400 <= refused.status < 500 else RequestKind.PROBE)
+    judged = [runner.judge(refused), runner.judge(first),
+              *_state_verdict(first, "name-free-after-refusal", NameAfterRefusal(refused, first))]
+    created = [refused, first]
+    if first.status == 200:
+        second = _create(runner, name)
+        judged += [runner.judge(second), *_state_verdict(second, "name-unique", DuplicateName(first, second))]
+        created.append(second)
+    _stop_created(runner, created)
     return judged
 
 
@@ -62,16 +69,4 @@ def concurrent_duplicate_name(runner: Runner) -> list[Judged]:
     judged = [runner.judge(ex) for ex in exchanges]
     judged += _state_verdict(exchanges[-1], "name-unique-concurrent", ConcurrentCreates(exchanges))
     _stop_created(runner, exchanges)
-    return judged
-
-
-def name_after_refusal(runner: Runner) -> list[Judged]:
-    """A create refused (a ws:// Url), then a valid one with the same Name: the refusal took no Name."""
-    name = runner.name_prefix() + "refused"
-    refused = _create(runner, name, RequestKind.INVALID, url="ws://media.example.com/probe",
-                      rule_ids=("url-scheme-wss",))
-    retry = _create(runner, name, RequestKind.VALID)
-    judged = [runner.judge(refused), runner.judge(retry),
-              *_state_verdict(retry, "name-free-after-refusal", NameAfterRefusal(refused, retry))]
-    _stop_created(runner, [refused, retry])
     return judged

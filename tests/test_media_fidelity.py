@@ -80,7 +80,30 @@ class CodecErrorForPcmu(_CodecError):
     refused = ("PCMU",)
 
 
+class SequencePerEvent(StreamPlayer):
+    """A sequenceNumber counter per event type (start 1, then media from 1 again): the page's one counter read as
+    several."""
+
+    def __init__(self, settings, stream):
+        super().__init__(settings, stream)
+        self.counters: dict[str, int] = {}
+
+    def _numbered(self, message):
+        self.counters[message["event"]] = self.counters.get(message["event"], 0) + 1
+        return {**message, "sequenceNumber": str(self.counters[message["event"]])}
+
+    def start_message(self):
+        return self._numbered(super().start_message())
+
+    def media_message(self, track, chunk):
+        return self._numbered(super().media_message(track, chunk))
+
+    def stop_message(self):
+        return self._numbered(super().stop_message())
+
+
 BROKEN_PLAYERS = [
+    (SequencePerEvent, "media-sequence-number"),
     (EpochTimestamps, "media-timestamp-origin"),
     (WavHeaderOnFirstChunk, "media-payload-raw"),
     (StoppedBeforeStarted, "callback-order"),
@@ -159,3 +182,23 @@ def test_media_run_against_codec_refusals_exits_0_and_says_why(tmp_path):
     assert "FAIL" not in set(statuses(report).values()), statuses(report)
     for codec in UNSUPPORTED:
         assert f"StreamCodec {codec}: the target reported stream-error codec_error" in proc.stdout, proc.stdout[-3000:]
+
+
+class SequenceCountsMarks(StreamPlayer):
+    """One shared counter that also counts mark messages, which carry none: the numbers the others show have
+    gaps, still increasing (allowed)."""
+
+    def mark_message(self, chunk):
+        self.next_sequence_number()
+        return super().mark_message(chunk)
+
+
+def test_a_shared_sequence_counter_with_gaps_passes():
+    results, receivers = probe(SequenceCountsMarks, mark=True)
+    assert _not_passing(results) == {} and _exit(results) == 0
+    gaps = 0
+    for session in receivers.sessions.values():
+        numbers = [int(m["sequenceNumber"]) for m in session.messages if "sequenceNumber" in m]
+        gaps += sum(b - a > 1 for a, b in zip(numbers, numbers[1:], strict=False))
+    assert gaps  # the gaps were there to see
+

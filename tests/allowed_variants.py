@@ -14,6 +14,7 @@ import json
 import re
 import time
 import unicodedata
+import uuid
 from urllib.parse import urlsplit
 
 from conformance.emulator import API_ROOT, EmulatorApp, HTTPError, ValidationFailed
@@ -397,6 +398,17 @@ class Validation422ErrorObject(EmulatorApp):
             raise HTTPError(422, 21602, "; ".join(exc.problems)) from None
 
 
+class MalformedConference400(EmulatorApp):
+    """A ConferenceSid that is not a UUID refused as an invalid request (400), before any lookup."""
+
+    def check_conference(self, conference_sid):
+        try:
+            uuid.UUID(conference_sid)
+        except ValueError:
+            raise HTTPError(400, 21602, "ConferenceSid must be a UUID") from None
+        super().check_conference(conference_sid)
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -443,4 +455,5 @@ ALLOWED = [
     (NameDefaultsToSid, ()),
     (TrimsEnumValues, ("enum-whitespace",)),
     (Validation422ErrorObject, ()),
+    (MalformedConference400, ()),
 ]

@@ -146,8 +146,13 @@ _ALL = (
           "authenticate the request\", with no status. 403 is not documented for this operation", {400, 401, 404}),
     _rule("conference-unknown", "MUST", Area.AUTH, "An unknown ConferenceSid is answered 404",
           "404: \"The requested resource was not found.\"", {404}),
-    _rule("conference-malformed", "MUST", Area.AUTH, "A ConferenceSid that is not a UUID is answered 404",
-          "ConferenceSid: `format: uuid`; decision: 404 with the error schema, never 2xx or 5xx", {404}),
+    _rule("conference-malformed", "MUST", Area.AUTH,
+          "A ConferenceSid that is not a UUID is refused with 404, or as an invalid request (400 or 422)",
+          "ConferenceSid: `format: uuid`; responses: 404 \"The requested resource was not found. Please verify the "
+          "resource identifier.\", 400 \"The request was invalid or cannot be processed\", 422 \"The request "
+          "could not be processed due to validation errors\". Decision: a malformed identifier names no resource "
+          "and is an invalid request alike, so any of the three with its schema, never 2xx or 5xx",
+          {400, 404, 422}),
     # --- checked on responses ------------------------------------------------------------------
     _rule("accept-valid-form", "MUST", Area.VALIDATION, "A valid form-urlencoded request is answered 200",
           "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\""),

@@ -409,6 +409,16 @@ class MalformedConference400(EmulatorApp):
         super().check_conference(conference_sid)
 
 
+class RefusesUnlistedCodecs(EmulatorApp):
+    """Refuses a create with StreamCodec PCMA or plain L16 (422): the stream page's Supported codecs list only
+    PCMU and L16 at 16000h or 24000h."""
+
+    def validate(self, fields):
+        if fields.get("StreamCodec") in ("PCMA", "L16"):
+            raise ValidationFailed([f"StreamCodec {fields['StreamCodec']} is not enabled for this account"])
+        super().validate(fields)
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -456,4 +466,5 @@ ALLOWED = [
     (TrimsEnumValues, ("enum-whitespace",)),
     (Validation422ErrorObject, ()),
     (MalformedConference400, ()),
+    (RefusesUnlistedCodecs, ()),
 ]

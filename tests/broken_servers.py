@@ -582,6 +582,15 @@ class Validation422ObjectWrongStatus(EmulatorApp):
         return {**super().error_body(status, code, message), "status": 400}
 
 
+class RefusesPcmu(EmulatorApp):
+    """Refuses StreamCodec PCMU, the default and a Supported codec, as not enabled."""
+
+    def validate(self, fields):
+        if fields.get("StreamCodec") == "PCMU":
+            raise ValidationFailed(["StreamCodec PCMU is not enabled for this account"])
+        super().validate(fields)
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -658,4 +667,5 @@ BROKEN = [
     (NameDefaultsToAnotherSid, "echo-name", 1),
     (FuzzyTrack, "track-enum", 1),
     (Validation422ObjectWrongStatus, "error-status-matches", 1),
+    (RefusesPcmu, "accept-valid-form", 1),
 ]

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conformance.contract import media as expected_media
-from conformance.emulator import EmulatorApp, ValidationFailed, running_emulator
+from conformance.emulator import EmulatorApp, running_emulator
 from conformance.emulator.player import MediaSettings, StreamPlayer
 from conformance.media.receivers import Receivers
 from conformance.report.results import Results
@@ -21,6 +21,7 @@ from conformance.run.runner import Runner
 from conformance.run.sender import Sender
 from conformance.run.target import emulator_target
 
+from .allowed_variants import RefusesUnlistedCodecs
 from .conftest import run_suite, statuses, suite_env
 from .test_media import _exit, _not_passing, probe
 
@@ -133,15 +134,6 @@ class CodecErrorForUnsupported(_CodecError):
     refused = UNSUPPORTED
 
 
-class RefusesUnsupportedCodecs(EmulatorApp):
-    """Refuses the create of a PCMA or plain L16 stream with a 422 (a documented 4xx)."""
-
-    def validate(self, fields):
-        if fields.get("StreamCodec") in UNSUPPORTED:
-            raise ValidationFailed([f"StreamCodec {fields['StreamCodec']} is not enabled for this account"])
-        super().validate(fields)
-
-
 def _explained(notes: list[str], codec: str, what: str) -> bool:
     return any(f"StreamCodec {codec}: {what}" in note and "N/A" in note for note in notes)
 
@@ -159,7 +151,7 @@ def test_codec_error_for_unsupported_codecs_passes_with_the_streams_explained():
 
 def test_create_refused_for_unsupported_codecs_passes_with_the_streams_explained():
     with Receivers() as receivers:
-        app = RefusesUnsupportedCodecs(media=MediaSettings(ca_file=receivers.ca_file))
+        app = RefusesUnlistedCodecs(media=MediaSettings(ca_file=receivers.ca_file))
         with running_emulator(app=app) as server:
             target = emulator_target(server)
             results = Results(secrets=target.secrets, basic_header=target.basic_header, media=True,

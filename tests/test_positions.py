@@ -329,3 +329,16 @@ def test_whitespace_around_an_enum_value_is_the_should_rule_not_the_must_one():
     must_rules_never_send_a_near_miss()
     should_rule_sends_only_padded_members()
     assert rules.get("enum-whitespace").level is rules.Level.SHOULD
+
+
+@pytest.mark.parametrize(("codec", "status", "judged"), [("PCMA", 422, None), ("L16", 400, None), ("PCMU", 422, False),
+                                                         ("L16@16000h", 422, False), ("PCMA", 200, True)])
+def test_a_codec_the_stream_page_does_not_list_may_be_refused(codec, status, judged):
+    body = _ok() if status == 200 else {"errors": ["not enabled"]}
+    ex = _exchange(status, body)
+    ex.sent_fields = {"Url": "wss://a.example", "StreamCodec": codec}
+    labelled = checks.expected_status(ex, CTX)
+    if judged is None:
+        assert labelled is None
+    else:
+        assert labelled[0] == "accept-valid-form" and (labelled[1] == checks.PASS) is judged, labelled

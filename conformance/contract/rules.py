@@ -154,8 +154,14 @@ _ALL = (
           "and is an invalid request alike, so any of the three with its schema, never 2xx or 5xx",
           {400, 404, 422}),
     # --- checked on responses ------------------------------------------------------------------
-    _rule("accept-valid-form", "MUST", Area.VALIDATION, "A valid form-urlencoded request is answered 200",
-          "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\""),
+    _rule("accept-valid-form", "MUST", Area.VALIDATION,
+          "A valid form-urlencoded request is answered 200 (one with a StreamCodec outside the stream page's "
+          "Supported codecs, PCMA or plain L16, may be refused with 400 or 422)",
+          "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\" "
+          "StreamCodec's enum lists PCMA and L16, but signalwire/docs fern/products/compatibility-api/pages/cxml/"
+          "voice/stream.mdx, Supported codecs, lists only \"`PCMU` (default) | `8000h`\" and \"`L16` | `16000h`, "
+          "`24000h`\", and StreamError `codec_error` is \"Requested codec not enabled for your account\": a "
+          "refusal of the others is what the documents allow (judged then by the universal rules only)"),
     _rule("auth-scheme-case", "MUST", Area.AUTH,
           "The right credentials under the scheme written in another case (basic, BASIC) are answered 200",
           "RFC 9110 section 11.1: \"It uses a case-insensitive token to identify the authentication "

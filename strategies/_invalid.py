@@ -34,14 +34,40 @@ def _flip_case(value: str) -> st.SearchStrategy[str]:
                      mask.map(apply))
 
 
+def _near_miss(value: str, members: set[str]) -> bool:
+    """Differs from an enum member only in letter case or surrounding whitespace: the SHOULD rules'
+    ground (track-case and its kin, enum-whitespace), never the MUST enum rules'."""
+    return value.strip().casefold() in members
+
+
 def _outside_enum(field: str) -> st.SearchStrategy[str]:
     members = {m.casefold() for m in contract.enum_values(field)}
-    near = {"Track": ["both", "inbound", "track", "both-tracks", "all_tracks", "both_tracks "],
-            "StatusCallbackMethod": ["PUT", "DELETE", "PATCH", "HEAD", "G E T", "POST "],
-            "StreamCodec": ["OPUS", "G722", "L16@8000h", "L16@16000", "PCM", "mulaw", "L24"]}[field]
+    # one letter off first (the simplest draw, and the most telling: a fuzzy matcher takes it)
+    near = {"Track": ["both_trackz", "both", "inbound", "track", "both-tracks", "all_tracks"],
+            "StatusCallbackMethod": ["POSTT", "PUT", "DELETE", "PATCH", "HEAD", "G E T"],
+            "StreamCodec": ["PCMX", "OPUS", "G722", "L16@8000h", "L16@16000", "PCM", "mulaw", "L24"]}[field]
     return st.one_of(st.sampled_from(near + [""]), st.text(SAFE_TEXT, max_size=20)).filter(
-        lambda v: v.casefold() not in members
+        lambda v: not _near_miss(v, members)
     )
+
+
+_ENUM_PADDING = st.sampled_from([" ", "\t", "\n", "\r\n", "  "])
+
+
+@st.composite
+def _padded_enum_value(draw: st.DrawFn) -> tuple[str, str]:
+    """(field, an enum value with whitespace at one end or both): trailing space first, the commonest slip."""
+    field = draw(st.sampled_from(contract.ENUM_FIELDS))
+    value = draw(st.sampled_from(contract.enum_values(field)))
+    where = draw(st.sampled_from(["trailing", "leading", "both"]))
+    pad = draw(_ENUM_PADDING)
+    return field, {"trailing": value + pad, "leading": pad + value, "both": pad + value + pad}[where]
+
+
+def _enum_whitespace(base: StreamRequest, draw: st.DrawFn) -> StreamRequest:
+    field, value = draw(_padded_enum_value())
+    return replace(base.with_fields({field: value}),
+                   reason=f"{field} {value!r} differs from its enum only in surrounding whitespace")
 
 
 _URL_REQUIRED = st.sampled_from([None, ""])
@@ -191,6 +217,7 @@ _BREAKERS = {
     "codec-enum": _set("StreamCodec", _outside_enum("StreamCodec"), "StreamCodec {value!r} is outside its enum"),
     "codec-case": _set("StreamCodec", st.sampled_from(contract.enum_values("StreamCodec")).flatmap(_flip_case),
                        "StreamCodec {value!r} differs from its enum only in case"),
+    "enum-whitespace": _enum_whitespace,
     "custom-params-max": _params_over_limit,
     "status-callback-url": _set("StatusCallback", _CALLBACK_BAD,
                                 "StatusCallback {value!r} is not an absolute http(s) URL"),
@@ -231,6 +258,9 @@ _RULE_FIELD = {
 def broken_fields(request: StreamRequest) -> set[str]:
     """The body fields whose values break the request's rule: drop them and it breaks nothing."""
     broken = {_RULE_FIELD[r] for r in request.rule_ids if r in _RULE_FIELD}
+    if "enum-whitespace" in request.rule_ids:
+        broken |= {k for k in contract.ENUM_FIELDS
+                   if isinstance(request.fields.get(k), str) and request.fields[k] != request.fields[k].strip()}
     if "json-string-type" in request.rule_ids:
         broken |= {k for k in _STRING_FIELDS if k in request.fields and not isinstance(request.fields[k], str)}
     if "custom-params-max" in request.rule_ids:
@@ -255,6 +285,9 @@ def repaired(request: StreamRequest) -> StreamRequest:
                 bad |= {"Parameter1.Name", "Parameter1.Value"}
             fields = {k: v for k, v in fields.items() if k not in bad}
             fields.setdefault("Url", "wss://example.com/stream")
+        elif rule_id == "enum-whitespace":
+            fields = {k: v.strip() if k in contract.ENUM_FIELDS and isinstance(v, str) else v
+                      for k, v in fields.items()}
         elif rule_id == "custom-params-max":
             limit = contract.max_custom_parameters()
             fields = {k: v for k, v in fields.items() if not ((m := _PARAM_KEY.match(k)) and int(m.group(1)) > limit)}

@@ -15,6 +15,7 @@ import json
 import re
 import time
 import unicodedata
+import uuid
 from urllib.parse import urlsplit
 
 from conformance.emulator import API_ROOT, EmulatorApp, HTTPError, ValidationFailed
@@ -559,6 +560,77 @@ class Throttles429Bare(_ThrottlesNow):
     retry_after = None
 
 
+
+# --- faithful to the real service (issue 19): what SignalWire's documents allow ---------------------------
+class ForeignAccount400(EmulatorApp):
+    """Another account's AccountSid refused with 400 and SignalWire's code 10004 ("The subproject ID passed does
+    not belong to the project used to authenticate the request")."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(400, 10004, "The subproject ID passed does not belong to the project used to "
+                                        "authenticate the request")
+
+
+class ForeignAccount404With10004(EmulatorApp):
+    """404 for another account's AccountSid, with 10004 rather than 20404 (no WARN: 10004 names this case)."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(404, 10004, "The subproject ID passed does not belong to the project used to "
+                                        "authenticate the request")
+
+
+class NameDefaultsToSid(EmulatorApp):
+    """No Name sent: the 200's name is the stream's sid (stream.mdx, StreamName: "Defaults to the StreamSid")."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "name": body["name"] if stream.fields.get("Name") else stream.sid}
+
+
+class TrimsEnumValues(EmulatorApp):
+    """Trims Track, StatusCallbackMethod and StreamCodec before matching ("both_tracks " taken as both_tracks):
+    a SHOULD deviation (enum-whitespace), a WARN, never a FAIL."""
+
+    def validate(self, fields):
+        from conformance.contract import document
+
+        trimmed = {f: fields[f].strip() for f in document.ENUM_FIELDS if isinstance(fields.get(f), str)}
+        super().validate({**fields, **trimmed})
+
+
+class Validation422ErrorObject(EmulatorApp):
+    """422 in the Call Stream endpoint's shape (CompatibilityErrorResponse), not the errors array."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise HTTPError(422, 21602, "; ".join(exc.problems)) from None
+
+
+class MalformedConference400(EmulatorApp):
+    """A ConferenceSid that is not a UUID refused as an invalid request (400), before any lookup."""
+
+    def check_conference(self, conference_sid):
+        try:
+            uuid.UUID(conference_sid)
+        except ValueError:
+            raise HTTPError(400, 21602, "ConferenceSid must be a UUID") from None
+        super().check_conference(conference_sid)
+
+
+class RefusesUnlistedCodecs(EmulatorApp):
+    """Refuses a create with StreamCodec PCMA or plain L16 (422): the stream page's Supported codecs list only
+    PCMU and L16 at 16000h or 24000h."""
+
+    def validate(self, fields):
+        if fields.get("StreamCodec") in ("PCMA", "L16"):
+            raise ValidationFailed([f"StreamCodec {fields['StreamCodec']} is not enabled for this account"])
+        super().validate(fields)
+
+
 ALLOWED = [
     (Validation400, ()),
     (ForeignAccount404, ()),
@@ -617,4 +689,12 @@ ALLOWED = [
     (CaseInsensitiveSids, ()),
     (Throttles429HttpDate, ()),
     (Throttles429Bare, ()),
+    # faithful to the real service (issue 19)
+    (ForeignAccount400, ()),
+    (ForeignAccount404With10004, ()),
+    (NameDefaultsToSid, ()),
+    (TrimsEnumValues, ("enum-whitespace",)),
+    (Validation422ErrorObject, ()),
+    (MalformedConference400, ()),
+    (RefusesUnlistedCodecs, ()),
 ]

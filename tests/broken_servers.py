@@ -787,6 +787,59 @@ class CrashesOnUnpaddedBase64(EmulatorApp):
         super().authenticate(header)
 
 
+
+# --- faithful to the real service (issue 19): what SignalWire's documents do not allow -------------------
+class ForeignAccount403(EmulatorApp):
+    """Refuses another account's AccountSid with 403: a refusal, but with a status the operation does not document."""
+
+    def check_account(self, account_sid):
+        if account_sid != self.settings.project_id:
+            raise HTTPError(403, 20003, "Forbidden")
+
+
+class NameDefaultsToAnotherSid(EmulatorApp):
+    """No Name sent: the 200's name is a sid, but not this stream's (a default taken from the wrong record)."""
+
+    def stream_body(self, stream):
+        body = super().stream_body(stream)
+        return {**body, "name": body["name"] if stream.fields.get("Name") else str(uuid.uuid4())}
+
+
+class FuzzyTrack(_Lenient):
+    """A "did you mean" matcher: a Track one letter away from an enum value ("both_trackz") is taken as that value."""
+
+    def rewrite(self, fields):
+        track = fields.get("Track")
+        if not isinstance(track, str):
+            return fields
+        for member in ("inbound_track", "outbound_track", "both_tracks"):
+            if len(track) == len(member) and sum(a != b for a, b in zip(track, member, strict=True)) <= 1:
+                return _renamed(fields, "Track", member)
+        return fields
+
+
+class Validation422ObjectWrongStatus(EmulatorApp):
+    """422 in the error-object shape (allowed), but its body's status says 400."""
+
+    def validate(self, fields):
+        try:
+            super().validate(fields)
+        except ValidationFailed as exc:
+            raise HTTPError(422, 21602, "; ".join(exc.problems)) from None
+
+    def error_body(self, status, code, message):
+        return {**super().error_body(status, code, message), "status": 400}
+
+
+class RefusesPcmu(EmulatorApp):
+    """Refuses StreamCodec PCMU, the default and a Supported codec, as not enabled."""
+
+    def validate(self, fields):
+        if fields.get("StreamCodec") == "PCMU":
+            raise ValidationFailed(["StreamCodec PCMU is not enabled for this account"])
+        super().validate(fields)
+
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),
@@ -883,4 +936,10 @@ BROKEN = [
     (CrashesOnJsonNull, "no-server-error", 1),
     (CrashesOnUppercaseSid, "no-server-error", 1),
     (CrashesOnUnpaddedBase64, "no-server-error", 1),
+    # faithful to the real service (issue 19)
+    (ForeignAccount403, "account-foreign", 1),
+    (NameDefaultsToAnotherSid, "echo-name", 1),
+    (FuzzyTrack, "track-enum", 1),
+    (Validation422ObjectWrongStatus, "error-status-matches", 1),
+    (RefusesPcmu, "accept-valid-form", 1),
 ]

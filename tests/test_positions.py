@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conformance.checks import rest as checks
+from conformance.contract import document as contract
 from conformance.contract import model, rules
 from conformance.emulator import running_emulator
 from conformance.records.exchange import Exchange, Expectation
@@ -276,3 +277,79 @@ def test_auth_error_code_takes_10004_only_for_another_accounts_sid():
     assert isinstance(checks.auth_error_code(bad_token, CTX), checks.Failed)
     other = _exchange(401, {**body, "code": 21220}, kind="invalid", rule_ids=("account-foreign",))
     assert isinstance(checks.auth_error_code(other, CTX), checks.Failed)
+# --- faithful to the real service (issue 19) ---------------------------------------------------------------
+def test_name_may_be_the_streams_sid_when_no_name_was_sent():
+    for name, passes in ((SID, True), (None, True), ("", True), ("9f1c2d3e-0000-4c6d-8e7f-0a1b2c3d4e5f", False),
+                         ("stream", False)):
+        ex = _exchange(200, _ok(name=name))
+        assert (checks.echo_name(ex, CTX) == checks.PASS) is passes, (name, checks.echo_name(ex, CTX))
+    sent = _exchange(200, _ok(name=SID))
+    sent.sent_fields = {"Url": "wss://a.example", "Name": "mine"}
+    assert isinstance(checks.echo_name(sent, CTX), checks.Failed)  # a Name sent must come back as sent
+
+
+@pytest.mark.parametrize(("status", "passes"), [(400, True), (401, True), (404, True), (403, False), (200, False)])
+def test_foreign_account_is_refused_with_a_documented_4xx(status, passes):
+    body = {"code": 10004, "message": "no", "more_info": "https://docs.example/e", "status": status}
+    ex = _exchange(status, body, kind="invalid", rule_ids=("account-foreign",))
+    rule_id, outcome = checks.expected_status(ex, CTX)
+    assert rule_id == "account-foreign" and (outcome == checks.PASS) is passes, outcome
+
+
+def test_foreign_account_codes_10004_is_signalwires_own():
+    body = {"code": 10004, "message": "no", "more_info": "https://docs.example/e", "status": 404}
+    assert checks.not_found_error_code(_exchange(404, body, kind="invalid", rule_ids=("account-foreign",)),
+                                       CTX) == checks.PASS
+    assert isinstance(checks.not_found_error_code(_exchange(404, body, kind="invalid",
+                                                            rule_ids=("conference-unknown",)), CTX), checks.Failed)
+
+
+def test_the_documents_sept_example_is_an_rfc2822_date():
+    assert checks.date_rfc2822(_exchange(200, _ok(date_updated="Tue, 25 Sept 2018 20:00:00 +0000")), CTX) == checks.PASS
+    assert isinstance(checks.date_rfc2822(_exchange(200, _ok(date_updated="Tue, 25 Sepp 2018 20:00:00 +0000")), CTX),
+                      checks.Failed)
+
+
+def test_a_422_in_either_streams_endpoints_shape_matches_the_schema():
+    shaped = {"code": 21602, "message": "Url is required", "more_info": "https://docs.example/e", "status": 422}
+    assert checks.response_schema(_exchange(422, shaped), CTX) == checks.PASS
+    assert checks.response_schema(_exchange(422, {"errors": ["Url is required"]}), CTX) == checks.PASS
+    assert isinstance(checks.response_schema(_exchange(422, {"message": "no"}), CTX), checks.Failed)
+    assert isinstance(checks.error_status_matches(_exchange(422, {**shaped, "status": 400}), CTX), checks.Failed)
+
+
+def test_whitespace_around_an_enum_value_is_the_should_rule_not_the_must_one():
+    members = {f: {m.casefold() for m in contract.enum_values(f)} for f in contract.ENUM_FIELDS}
+
+    @FAST
+    @given(st.one_of(invalid_stream_requests("track-enum"), invalid_stream_requests("codec-enum"),
+                     invalid_stream_requests("callback-method-enum")))
+    def must_rules_never_send_a_near_miss(request):
+        field = {"track-enum": "Track", "codec-enum": "StreamCodec",
+                 "callback-method-enum": "StatusCallbackMethod"}[request.rule_ids[0]]
+        value = request.fields.get(field)
+        assert isinstance(value, str) and value.strip().casefold() not in members[field], value
+
+    @FAST
+    @given(invalid_stream_requests("enum-whitespace"))
+    def should_rule_sends_only_padded_members(request):
+        padded = [f for f in contract.ENUM_FIELDS if isinstance(request.fields.get(f), str)
+                  and request.fields[f] != request.fields[f].strip()]
+        assert len(padded) == 1 and request.fields[padded[0]].strip() in contract.enum_values(padded[0])
+
+    must_rules_never_send_a_near_miss()
+    should_rule_sends_only_padded_members()
+    assert rules.get("enum-whitespace").level is rules.Level.SHOULD
+
+
+@pytest.mark.parametrize(("codec", "status", "judged"), [("PCMA", 422, None), ("L16", 400, None), ("PCMU", 422, False),
+                                                         ("L16@16000h", 422, False), ("PCMA", 200, True)])
+def test_a_codec_the_stream_page_does_not_list_may_be_refused(codec, status, judged):
+    body = _ok() if status == 200 else {"errors": ["not enabled"]}
+    ex = _exchange(status, body)
+    ex.sent_fields = {"Url": "wss://a.example", "StreamCodec": codec}
+    labelled = checks.expected_status(ex, CTX)
+    if judged is None:
+        assert labelled is None
+    else:
+        assert labelled[0] == "accept-valid-form" and (labelled[1] == checks.PASS) is judged, labelled

@@ -83,7 +83,7 @@ def _short(value) -> str:
 
 # --- the WebSocket -----------------------------------------------------------------------------------
 def connects(d: Delivery) -> Outcome:
-    if d.unanswered:
+    if d.unanswered or codec_refusal(d):
         return None
     return PASS if d.session is not None else Failed(f"a WebSocket connection to {d.fields['Url']}", "none arrived")
 
@@ -320,7 +320,7 @@ def decoded(d: Delivery, track: str | None = None) -> list[int]:
 
 # --- status callbacks ---------------------------------------------------------------------------------
 def callback_events(d: Delivery) -> Outcome:
-    if not d.fields.get("StatusCallback") or d.unanswered:
+    if not d.fields.get("StatusCallback") or d.unanswered or codec_refusal(d):
         return None
     got = [c.params.get("StreamEvent") for c in d.callbacks]
     strays = sorted({str(e) for e in got} - set(expected_media.CALLBACK_EVENTS))
@@ -418,6 +418,88 @@ def unreachable(d: Delivery) -> Outcome:
     return Failed("a stream-error callback for a Url nobody answers", got)
 
 
+# --- faithful to the real service (issue 19): the stream page's words, and what it lets a target refuse -----
+def codec_refusal(d: Delivery) -> str | None:
+    """Why this stream's media rules are N/A, when it is an allowed codec refusal: a StreamCodec outside stream.mdx's
+    "Supported codecs" (PCMU; L16 at 16000h or 24000h), no WebSocket, and a stream-error `codec_error` callback
+    ("Requested codec not enabled for your account"). A supported codec refused this way is no such thing."""
+    codec = d.fields.get("StreamCodec") or expected_media.DEFAULT_CODEC
+    if codec in expected_media.SUPPORTED_CODECS or d.session is not None or d.unanswered:
+        return None
+    errors = [c.params.get("StreamError") for c in d.callbacks if c.params.get("StreamEvent") == "stream-error"]
+    if expected_media.CODEC_ERROR not in errors:
+        return None
+    return (f"StreamCodec {codec}: the target reported stream-error {expected_media.CODEC_ERROR} and streamed nothing, "
+            f"which the stream page allows for a codec outside its Supported codecs "
+            f"({', '.join(expected_media.SUPPORTED_CODECS)}); the stream's media rules are N/A")
+
+
+def refused_create_note(fields: dict, status: int | None) -> str | None:
+    """The note for a create refused with a documented 4xx for a codec outside the Supported codecs (an allowed
+    answer: stream.mdx streams only PCMU and L16 at 16000h/24000h), or None when the refusal is not that."""
+    codec = fields.get("StreamCodec") or expected_media.DEFAULT_CODEC
+    if codec in expected_media.SUPPORTED_CODECS or status not in (400, 404, 422):
+        return None
+    return (f"StreamCodec {codec}: the create was refused (HTTP {status}), which the stream page allows for a codec "
+            f"outside its Supported codecs ({', '.join(expected_media.SUPPORTED_CODECS)}); the stream's media "
+            "rules are N/A")
+
+
+def timestamp_origin(d: Delivery) -> Outcome:
+    """The first media.timestamp of each track counts from the start of the stream: near 0, not a clock reading."""
+    if not d.media():
+        return None
+    for track in sorted({str(b.get("track")) for b in d.media()}):
+        first = expected_media.milliseconds(d.media(track)[0].get("timestamp"))
+        if first is None:
+            return None  # not a number of milliseconds: media-timestamp says so
+        if abs(first) > expected_media.FIRST_TIMESTAMP_MS:
+            return Failed(f"the first timestamp on track {track} within {expected_media.FIRST_TIMESTAMP_MS // 1000} s "
+                          "of 0 (milliseconds from the start of the stream)", f"{first:.0f}")
+    return PASS
+
+
+def _container(payload: bytes) -> str | None:
+    if payload[:4] in (b"RIFF", b"RIFX") and payload[8:12] == b"WAVE":
+        return "RIFF/WAVE"
+    if payload[:4] == b"FORM" and payload[8:12] in (b"AIFF", b"AIFC"):
+        return "AIFF"
+    for magic, name in expected_media.CONTAINER_MAGIC.items():
+        if magic not in (b"RIFF", b"RIFX", b"FORM") and payload.startswith(magic):
+            return name
+    return None
+
+
+def payload_raw(d: Delivery) -> Outcome:
+    """media.payload is "Base64-encoded raw audio data": no chunk carries a file header."""
+    if not d.media():
+        return None
+    for body in d.media():
+        payload = _payload(body)
+        if payload and (kind := _container(payload)):
+            return Failed("raw audio in every payload (no file header)",
+                          f"a {kind} header in chunk {_short(body.get('chunk'))} on track {_short(body.get('track'))}")
+    return PASS
+
+
+def _event_time(c: Callback) -> dt.datetime | None:
+    when = _iso8601(c.params.get("Timestamp"))
+    return when if when is not None and when.tzinfo is not None else None
+
+
+def callback_order(d: Delivery) -> Outcome:
+    """stream-started is an earlier event than stream-stopped, by the callbacks' own Timestamps (arrival order can
+    differ: callbacks are separate HTTP requests)."""
+    started = [t for c in d.callbacks if c.params.get("StreamEvent") == "stream-started" and (t := _event_time(c))]
+    stopped = [t for c in d.callbacks if c.params.get("StreamEvent") == "stream-stopped" and (t := _event_time(c))]
+    if not started or not stopped:
+        return None
+    if min(started) <= min(stopped):
+        return PASS
+    return Failed("stream-started's Timestamp no later than stream-stopped's",
+                  f"stream-started at {min(started).isoformat()}, stream-stopped at {min(stopped).isoformat()}")
+
+
 MEDIA_CHECKS = {
     "media-connects": connects, "media-bearer": bearer, "media-messages": messages, "media-connected": connected,
     "media-start": start, "media-format": media_format, "media-tracks": tracks, "media-sequence": sequence,
@@ -427,6 +509,8 @@ MEDIA_CHECKS = {
     "callback-timestamp": callback_timestamp, "callback-stream-error": callback_stream_error,
     "media-unreachable": unreachable, "media-audible": audible, "media-format-inferred": media_format_inferred,
     "media-default-track": default_track,
+    # faithful to the real service (issue 19)
+    "media-timestamp-origin": timestamp_origin, "media-payload-raw": payload_raw, "callback-order": callback_order,
 }
 
 
@@ -459,4 +543,8 @@ def observations(d: Delivery) -> list[tuple[str, str]]:
     if (d.fields.get("StreamCodec") == "PCMA" and isinstance(body.get("mediaFormat"), dict)
             and fmt is None):
         seen.append(("media-pcma-encoding", f"PCMA as {body['mediaFormat'].get('encoding')!r}"))
+    codec = d.fields.get("StreamCodec") or expected_media.DEFAULT_CODEC
+    if codec not in expected_media.SUPPORTED_CODECS and not d.unanswered:
+        seen.append(("media-codec-unsupported", f"{codec}: refused with codec_error" if codec_refusal(d)
+                     else f"{codec}: streamed" if d.session is not None else f"{codec}: never connected"))
     return seen

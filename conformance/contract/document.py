@@ -129,3 +129,18 @@ def response_errors(status: int, body: Any) -> list[str]:
 
 def server_url_template() -> str:
     return document()["servers"][0]["url"]
+
+
+@cache
+def component_validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for one of the document's component schemas (e.g. CompatibilityErrorResponse)."""
+    component(name)  # a KeyError for a name the document does not have
+    return jsonschema.Draft202012Validator({"$ref": f"{_DOC_URI}#/components/schemas/{name}"}, registry=_registry(),
+                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def component_errors(name: str, body: Any) -> list[str]:
+    """Every way `body` departs from the component schema `name`, as readable lines."""
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}"
+            for e in component_validator(name).iter_errors(body)]
+

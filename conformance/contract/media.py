@@ -81,6 +81,19 @@ DEFAULT_CODEC = document.enum_default("StreamCodec") or "PCMU"
 """The REST page gives StreamCodec no default; the cXML page's `codec` defaults to `PCMU@8000h`."""
 KNOWN_ENCODINGS = frozenset(BYTES_PER_SAMPLE)
 
+SUPPORTED_CODECS = ("PCMU", "L16@16000h", "L16@24000h")
+"""stream.mdx, "Supported codecs": "`PCMU` (default) | `8000h`", "`L16` | `16000h`, `24000h`". PCMA and plain
+L16 (no rate) are in the REST enum only: a target may refuse to stream them."""
+CODEC_ERROR = "codec_error"
+"""stream.mdx, StreamError values: `codec_error` "Codec not supported or misconfigured", "Requested codec not
+enabled for your account"."""
+CONTAINER_MAGIC = {b"RIFF": "RIFF/WAVE", b"RIFX": "RIFX/WAVE", b"FORM": "AIFF", b"OggS": "Ogg", b"fLaC": "FLAC",
+                   b".snd": "Sun .au", b"ID3": "MP3 (ID3)", b"caff": "CAF"}
+"""File headers that "raw audio data" (stream.mdx, media.payload) never starts with."""
+FIRST_TIMESTAMP_MS = 60_000
+"""How far from 0 the first media.timestamp of a track may be: "milliseconds from the start of the stream". A
+minute covers a stream that started before its WebSocket connected; an epoch value (10^12 ms) is far beyond."""
+
 TRACKS = {"inbound_track": ("inbound",), "outbound_track": ("outbound",), "both_tracks": ("inbound", "outbound")}
 DEFAULT_TRACK = document.enum_default("Track") or "both_tracks"
 """The REST page: "Default is `both_tracks`"."""

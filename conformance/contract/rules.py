@@ -34,6 +34,7 @@ class Area(StrEnum):
 
 
 VALIDATION_STATUSES = frozenset({400, 422})
+_SW_REST_DOC = "signalwire/docs fern/apis/compatibility/openapi.yaml"
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,13 @@ _ALL = (
           "StreamCodec: `enum: [PCMU, PCMA, L16, L16@16000h, L16@24000h]`", _V),
     _rule("codec-case", "SHOULD", Area.VALIDATION, "StreamCodec that differs from its enum only in case is rejected",
           "StreamCodec: `enum` values are case-sensitive strings", _V),
+    _rule("enum-whitespace", "SHOULD", Area.VALIDATION,
+          "Track, StatusCallbackMethod or StreamCodec that differs from its enum only in surrounding whitespace "
+          "(\"both_tracks \", \" POST\") is rejected",
+          "Track, StatusCallbackMethod, StreamCodec: `enum` of exact strings; ARCHITECTURE.md's decision table: a "
+          "value that \"differs from an enum value only in letter case or surrounding whitespace SHOULD be "
+          "rejected\" (a server that trims form values before matching conforms with a warning; the enum rules "
+          "judge only values that differ in more than that)", _V),
     _rule("custom-params-max", "MUST", Area.VALIDATION,
           "Custom parameters numbered 100 or above (so 100+ parameters) are rejected",
           "Parameter1.Name: \"You can pass up to 99 custom parameters using `Parameter1.Name` through "
@@ -128,15 +136,32 @@ _ALL = (
           "SignalWireBasicAuth: \"The project ID will be used as the username and the API token as the "
           "password.\"; RFC 7617 section 2: the user-id and password are compared as given (no folding, no "
           "prefix match)", {401}),
-    _rule("account-foreign", "MUST", Area.AUTH, "Another account's AccountSid is answered 401 or 404, never 2xx",
-          "Decision: valid credentials with another account's AccountSid: 401 or 404", {401, 404}),
+    _rule("account-foreign", "MUST", Area.AUTH,
+          "Another account's AccountSid is refused with a documented 4xx (400, 401 or 404), never 2xx",
+          "Decision: the contract does not fix which documented 4xx refuses valid credentials with another "
+          "account's AccountSid. responses: 400 \"The request was invalid or cannot be processed\", 401 "
+          "\"Authentication failed\", 404 \"The requested resource was not found\" (each with "
+          "CompatibilityErrorResponse); signalwire/docs fern/products/compatibility-api/pages/rest-api/core/"
+          "error-codes.mdx: 10004 \"The subproject ID passed does not belong to the project used to "
+          "authenticate the request\", with no status. 403 is not documented for this operation", {400, 401, 404}),
     _rule("conference-unknown", "MUST", Area.AUTH, "An unknown ConferenceSid is answered 404",
           "404: \"The requested resource was not found.\"", {404}),
-    _rule("conference-malformed", "MUST", Area.AUTH, "A ConferenceSid that is not a UUID is answered 404",
-          "ConferenceSid: `format: uuid`; decision: 404 with the error schema, never 2xx or 5xx", {404}),
+    _rule("conference-malformed", "MUST", Area.AUTH,
+          "A ConferenceSid that is not a UUID is refused with 404, or as an invalid request (400 or 422)",
+          "ConferenceSid: `format: uuid`; responses: 404 \"The requested resource was not found. Please verify the "
+          "resource identifier.\", 400 \"The request was invalid or cannot be processed\", 422 \"The request "
+          "could not be processed due to validation errors\". Decision: a malformed identifier names no resource "
+          "and is an invalid request alike, so any of the three with its schema, never 2xx or 5xx",
+          {400, 404, 422}),
     # --- checked on responses ------------------------------------------------------------------
-    _rule("accept-valid-form", "MUST", Area.VALIDATION, "A valid form-urlencoded request is answered 200",
-          "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\""),
+    _rule("accept-valid-form", "MUST", Area.VALIDATION,
+          "A valid form-urlencoded request is answered 200 (one with a StreamCodec outside the stream page's "
+          "Supported codecs, PCMA or plain L16, may be refused with 400 or 422)",
+          "Operation: `Content-Type: application/x-www-form-urlencoded`; 200: \"The request has succeeded.\" "
+          "StreamCodec's enum lists PCMA and L16, but signalwire/docs fern/products/compatibility-api/pages/cxml/"
+          "voice/stream.mdx, Supported codecs, lists only \"`PCMU` (default) | `8000h`\" and \"`L16` | `16000h`, "
+          "`24000h`\", and StreamError `codec_error` is \"Requested codec not enabled for your account\": a "
+          "refusal of the others is what the documents allow (judged then by the universal rules only)"),
     _rule("auth-scheme-case", "MUST", Area.AUTH,
           "The right credentials under the scheme written in another case (basic, BASIC) are answered 200",
           "RFC 9110 section 11.1: \"It uses a case-insensitive token to identify the authentication "
@@ -166,21 +191,33 @@ _ALL = (
           "Content-Type and Content-Length each appear at most once in a response",
           "RFC 9110 section 5.3: a field that is not a list (Content-Type, section 8.3) MUST NOT be sent more than "
           "once; section 8.6: a Content-Length repeated with differing values makes the message invalid"),
-    _rule("response-schema", "MUST", Area.RESPONSE, "The body matches the documented schema of the status returned",
+    _rule("response-schema", "MUST", Area.RESPONSE,
+          "The body matches the documented schema of the status returned (a 422 in either Streams endpoint's shape)",
           "responses: ConferenceStreamResponse, CompatibilityErrorResponse, "
-          "CompatibilityErrorStringArrayResponse"),
+          "CompatibilityErrorStringArrayResponse. Decision: a 422 may also be a CompatibilityErrorResponse, the "
+          f"shape {_SW_REST_DOC} gives the 422 of Create a Stream (calls) (\"The request could not be processed due "
+          "to validation errors. Check the error details for more information.\"), where this operation's 422 "
+          "is CompatibilityErrorStringArrayResponse (\"Review the errors array for specific issues.\"): one API, "
+          "two shapes for one status, and a service may answer both endpoints alike"),
     _rule("errors-nonempty", "MUST", Area.RESPONSE, "A 422 lists at least one error",
           "422: \"Review the errors array for specific issues.\""),
     _rule("echo-account-sid", "MUST", Area.RESPONSE, "account_sid equals the path's AccountSid",
           "account_sid: \"The unique identifier for the account.\""),
     _rule("echo-conference-sid", "MUST", Area.RESPONSE, "conference_sid equals the path's ConferenceSid",
           "conference_sid: \"The unique identifier for the conference.\""),
-    _rule("echo-name", "MUST", Area.RESPONSE, "name is the Name sent, or null when none was sent",
-          "name: \"May be null if not specified when creating the stream.\""),
+    _rule("echo-name", "MUST", Area.RESPONSE,
+          "name is the Name sent; when none was sent, null, \"\" or the new stream's sid",
+          "name: \"May be null if not specified when creating the stream.\" (may, not must); signalwire/docs "
+          "fern/products/compatibility-api/pages/cxml/voice/stream.mdx, StreamName: \"If defined, this is the "
+          "unique name of the Stream. Defaults to the StreamSid.\" So a stream created without a Name may be "
+          "named by its sid"),
     _rule("sid-fresh", "MUST", Area.RESPONSE, "sid is a UUID never returned before in the run",
           "sid: \"The unique identifier for the stream.\""),
-    _rule("date-rfc2822", "MUST", Area.RESPONSE, "date_updated is an RFC 2822 date in GMT",
-          "date_updated: \"The date, in RFC 2822 GMT format, this stream was updated.\""),
+    _rule("date-rfc2822", "MUST", Area.RESPONSE,
+          "date_updated is an RFC 2822 date in GMT (the month Sep also as the document's example writes it, Sept)",
+          "date_updated: \"The date, in RFC 2822 GMT format, this stream was updated.\"; its example: \"Tue, 25 "
+          "Sept 2018 20:00:00 +0000\". RFC 2822 section 3.3 spells the month \"Sep\"; the document's own "
+          "example is not failed (Java's CLDR en-GB formats write Sept)"),
     _rule("uri-ends-with-sid", "MUST", Area.RESPONSE, "uri ends with the stream's sid (optionally .json)",
           "uri: \"The URI for the stream.\""),
     _rule("uri-stream-path", "MUST", Area.RESPONSE,
@@ -206,10 +243,13 @@ _ALL = (
           "status: ConferenceStreamStatus (queued, in-progress, stopped)"),
     _rule("auth-error-code", "SHOULD", Area.AUTH,
           "A 401 carries SignalWire's code 20003 (or 10004 for another account's AccountSid)",
-          "Decision: 401 with the error schema (SignalWire's code for it is 20003); error-codes.mdx 10004: \"The "
-          "subproject ID passed does not belong to the project used to authenticate the request\""),
-    _rule("not-found-error-code", "SHOULD", Area.AUTH, "A 404 carries SignalWire's code 20404",
-          "Decision: 404 with the error schema (code 20404)"),
+          "Decision: 401 with the error schema (SignalWire's code for it is 20003: \"There was an authentication "
+          "error\"); error-codes.mdx 10004 \"The subproject ID passed does not belong to the project used to "
+          "authenticate the request\" names the foreign-account case, so either code is SignalWire's there"),
+    _rule("not-found-error-code", "SHOULD", Area.AUTH,
+          "A 404 carries SignalWire's code 20404 (or 10004 for another account's AccountSid)",
+          "Decision: 404 with the error schema (code 20404: \"The resource you are trying to access does not "
+          "exist\"); for another account's AccountSid, error-codes.mdx's 10004 as well"),
     _rule("no-secret-echo", "MUST", Area.SECURITY,
           "No response echoes the API token, its Basic form or the AuthorizationBearerToken",
           "Decision: never echoes the API token or the AuthorizationBearerToken"),
@@ -278,7 +318,11 @@ _MEDIA = (
     _rule("media-sequence-number", "MUST", Area.MEDIA,
           "start, media, dtmf and stop carry a sequenceNumber, 1 on start and increasing with each message",
           f"{_SW_STREAM}: Start \"sequenceNumber: Message sequence tracking, starting from \"1\" and "
-          "incrementing with each message.\"; Media, DTMF, Stop: sequenceNumber (mark has none)"),
+          "incrementing with each message.\"; Media \"Sequential message counter for ordering, starting at "
+          "\"1\" and incrementing per transmission\"; DTMF, Stop: sequenceNumber (mark has none). One counter "
+          "shared by every message, not one per event: start is 1, and the Media example has sequenceNumber "
+          "\"42\" on \"chunk\": \"1\", \"timestamp\": \"0\" (a per-media counter from 1 would read 1 or 2 "
+          "there). Gaps are tolerated (a counter that also counts mark, which carries none, leaves some)"),
     _rule("media-events", "MUST", Area.MEDIA,
           "dtmf carries a digit 0-9, *, #, A-D and a duration in ms; mark carries a name",
           f"{_SW_STREAM}, DTMF message: \"dtmf.digit: Values: 0-9, *, #, A-D.\", \"dtmf.duration: Duration of "
@@ -332,6 +376,21 @@ _MEDIA = (
           "With Track omitted the stream carries both tracks (the REST page's default); inbound only gives WARN",
           f"{_SW_REST}, Track: \"Default is `both_tracks`.\"; but {_SW_STREAM}'s `track` has "
           "`default=\"inbound_track\"` (as Twilio's): both are tolerated, anything else fails callback-track"),
+    # --- faithful to the real service (issue 19): the stream page's words, as it words them --------------
+    _rule("media-timestamp-origin", "MUST", Area.MEDIA,
+          "The first media.timestamp of each track is near 0 (within a minute), not a clock reading",
+          f"{_SW_STREAM}, Media message: media.timestamp \"Presentation timestamp in milliseconds from the start "
+          "of the stream.\"; the example's first chunk: \"chunk\": \"1\", \"timestamp\": \"0\". A minute leaves "
+          "room for a stream that began before its WebSocket connected; an epoch value (10^12 ms) is caught"),
+    _rule("media-payload-raw", "MUST", Area.MEDIA,
+          "No media.payload carries a file header (RIFF/WAVE, AIFF, Ogg, FLAC, .au, ID3): only raw audio",
+          f"{_SW_STREAM}, Media message: media.payload \"Base64-encoded raw audio data.\"; for audio sent back: "
+          "\"Ensure your `media.payload` contains only raw audio data without file format headers.\""),
+    _rule("callback-order", "MUST", Area.MEDIA,
+          "stream-started's Timestamp is no later than stream-stopped's (callbacks report events in their order)",
+          f"{_SW_STREAM}, statusCallback: \"... when a Stream is started, stopped or there is an error\"; "
+          "Timestamp: \"The time of the event in ISO 8601 format.\" A stream stops after it starts. Judged on "
+          "the Timestamps, not on arrival: each callback is its own HTTP request, and two may cross on the wire"),
 )
 
 
@@ -364,6 +423,13 @@ MEDIA_OPEN_POINTS = (
               f"{_SW_STREAM}: Mark \"Audio playback completion acknowledgments (echoed back when you send a "
               "mark)\"; but \"When you create a Stream within a `<Connect><Stream>` element, the connection "
               "becomes bidirectional\": the page does not say whether a REST-created conference stream is"),
+    OpenPoint("media-codec-unsupported",
+              "A StreamCodec outside the stream page's Supported codecs (PCMA, plain L16): streamed, refused at "
+              "create with a documented 4xx, or refused with a stream-error codec_error callback",
+              f"{_SW_STREAM}, Supported codecs: \"`PCMU` (default) | `8000h`\", \"`L16` | `16000h`, `24000h`\"; "
+              "StreamError `codec_error` \"Codec not supported or misconfigured\", \"Requested codec not enabled "
+              f"for your account\"; {_SW_REST}'s StreamCodec enum lists PCMA and L16 as well. A refusal makes that "
+              "stream's media rules N/A, with a note; a supported codec refused fails them (media-connects)"),
 )
 # --- issue 19 (run side): the stream's life cycle, the Name's scope, the token's scope ---------------------
 # Judged on what a probe gathered (run/lifecycle_probe.py, checks/state.py), never on one create alone.

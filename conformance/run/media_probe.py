@@ -65,8 +65,10 @@ def _create(runner, fields: dict, *, unique_name: bool = True, kind: RequestKind
 def run_media(runner, receivers: Receivers) -> MediaFindings:
     found, created = MediaFindings(), []
     combos = [(codec, track) for codec in expected_media.FORMATS for track in expected_media.TRACKS]
+    # a codec outside stream.mdx's Supported codecs may be refused at create: a probe, not a must-accept request
     plans = [(f"{runner.run_tag}-m{i}", _fields(receivers, f"{runner.run_tag}-m{i}", i, codec, track),
-              RequestKind.VALID) for i, (codec, track) in enumerate(combos)]
+              RequestKind.VALID if codec in expected_media.SUPPORTED_CODECS else RequestKind.PROBE)
+             for i, (codec, track) in enumerate(combos)]
     defaults = f"{runner.run_tag}-mdefaults"
     plans.append((defaults, {"Url": receivers.media_url(defaults), "StatusCallback": receivers.callback_url(defaults)},
                   RequestKind.VALID))
@@ -81,6 +83,8 @@ def run_media(runner, receivers: Receivers) -> MediaFindings:
         elif key == unanswered:
             found.notes.append(f"media-unreachable: the create of a stream to a Url nobody answers was refused "
                                 f"(HTTP {exchange.status}), which the rule allows")
+        elif note := verify.refused_create_note(fields, exchange.status):
+            found.notes.append(f"media: stream {fields.get('Name') or key}: {note}")
     if receivers.ca_file and not runner.target.is_emulator:
         found.notes.append(f"media: the wss receiver's certificate came from the suite's CA {receivers.ca_file}")
     streaming = [(k, ex) for k, ex in created if k != unanswered]
@@ -97,7 +101,9 @@ def run_media(runner, receivers: Receivers) -> MediaFindings:
                                    conference_sid=exchange.path_parameters.get("ConferenceSid"),
                                    unanswered=key == unanswered)
         outcomes = verify.evaluate(delivery)
-        if delivery.session is None and key != unanswered:
+        if refusal := verify.codec_refusal(delivery):
+            found.notes.append(f"media: stream {delivery.fields.get('Name') or delivery.sid}: {refusal}")
+        elif delivery.session is None and key != unanswered:
             outcomes = _never_connected(found, receivers, delivery, outcomes)
         found.judged.append(Judged(exchange, tuple(outcomes), counted=False))
         found.observations.extend(verify.observations(delivery))

@@ -714,21 +714,33 @@ class TakesFirstOfJsonArray(EmulatorApp):
         return super().decode(content_type, raw)
 
 
-class CrashesOnDeepJson(_CrashesOn):
+class _CrashesOnBody(EmulatorApp):
+    """Answers 500 when `crashes(content_type, raw)` says the (unguarded) handler would have crashed."""
+
+    def crashes(self, content_type: bytes, raw: bytes) -> bool:
+        return False
+
+    def decode(self, content_type, raw):
+        if self.crashes(content_type or b"", raw):
+            raise HTTPError(500, 0, "Internal Server Error")
+        return super().decode(content_type, raw)
+
+
+class CrashesOnDeepJson(_CrashesOnBody):
     """A recursive validator that overflows its stack on a deeply nested value."""
 
     def crashes(self, content_type, raw):
         return raw.count(b"[") > 1000 or raw.count(b"{") > 1000
 
 
-class CrashesOnLargeBody(_CrashesOn):
+class CrashesOnLargeBody(_CrashesOnBody):
     """A fixed 32 KiB buffer for the body."""
 
     def crashes(self, content_type, raw):
         return len(raw) > 32 * 1024
 
 
-class CrashesOnDuplicateJsonKeys(_CrashesOn):
+class CrashesOnDuplicateJsonKeys(_CrashesOnBody):
     """An object_pairs_hook that asserts keys are distinct, unguarded."""
 
     def crashes(self, content_type, raw):
@@ -741,7 +753,7 @@ class CrashesOnDuplicateJsonKeys(_CrashesOn):
         return isinstance(pairs, list) and len({k for k, _ in pairs}) != len(pairs)
 
 
-class CrashesOnBadEncoding(_CrashesOn):
+class CrashesOnBadEncoding(_CrashesOnBody):
     """Decodes percent-escapes to bytes, then UTF-8 without a guard."""
 
     def crashes(self, content_type, raw):
@@ -752,7 +764,7 @@ class CrashesOnBadEncoding(_CrashesOn):
         return False
 
 
-class CrashesOnOtherMediaType(_CrashesOn):
+class CrashesOnOtherMediaType(_CrashesOnBody):
     """Picks a parser by media type from a dict, and a missing key is a KeyError."""
 
     def crashes(self, content_type, raw):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conformance.checks import state
+from conformance.contract import rules
 from conformance.records.evidence import ConcurrentCreates, DuplicateName, MediaDuplicate, NameAfterRefusal
 from conformance.records.exchange import Exchange, Expectation
 from conformance.records.outcome import PASS, Failed
@@ -14,7 +15,7 @@ def _answer(status: int) -> Exchange:
 
 def test_every_state_rule_has_one_check():
     assert set(state.STATE.checks) == {"name-unique", "name-unique-concurrent", "media-duplicate-name",
-                                       "name-free-after-refusal"}
+                                       "name-free-after-refusal", *rules.PROBE_RULE_IDS}
 
 
 def test_name_unique():

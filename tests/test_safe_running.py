@@ -115,7 +115,7 @@ def test_429_is_waited_out_retried_and_reported_not_a_finding(tmp_path):
     assert took >= report["traffic"]["throttled"] * 1.0  # each Retry-After: 1 was honoured
     assert any("throttled" in note for note in report["notes"])
     # nothing judged failed; what the budget did not reach is said to be not run (not exercised in full)
-    assert all(r["status"] in ("PASS", "SKIP", "NOT RUN", "PARTIAL") for r in report["requirements"])
+    assert all(r["status"] in ("PASS", "SKIP", "NOT RUN", "PARTIAL", "N/A") for r in report["requirements"])
 
 
 def test_dropped_connections_are_retried_not_findings(tmp_path):
@@ -126,7 +126,9 @@ def test_dropped_connections_are_retried_not_findings(tmp_path):
     assert count[0] >= 3
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert report["traffic"]["network_faults_retried"] >= 1
-    assert all(r["status"] in ("PASS", "SKIP") for r in report["requirements"])
+    # N/A: the rules whose probes need a second conference or a token without Voice, which this target lacks
+    assert {r["id"] for r in report["requirements"] if r["status"] not in ("PASS", "SKIP")} <= {
+        "name-per-conference", "token-scope"}
 
 
 def test_target_gone_mid_run_is_exit_2_with_one_line(tmp_path):

@@ -52,6 +52,14 @@ RESPONSE_SHOWN = 300
 ORDER = (DifferenceLabel.FAILURE, DifferenceLabel.UNCOVERED, DifferenceLabel.OPEN_POINT, DifferenceLabel.FREEDOM)
 
 
+def _replace_sid(text: str, sid: str, placeholder: str) -> str:
+    """A sid in any letter case (the path-sid-case class sends it in upper case), keeping which case it was."""
+    if not sid:
+        return text
+    text = text.replace(sid, placeholder)
+    return text.replace(sid.upper(), placeholder.upper()) if sid.upper() != sid else text
+
+
 @dataclass(frozen=True)
 class Mapped:
     """What differs between the sides by necessity: mapped to placeholders, never compared."""
@@ -67,8 +75,8 @@ class Mapped:
         """`text` with this side's identities and run tag replaced by placeholders."""
         text = text.replace(self.base_url, "{base}")
         for index, sid in enumerate(self.conference_sids):
-            text = text.replace(sid, "{ConferenceSid}" if index == 0 else f"{{ConferenceSid{index + 1}}}")
-        text = text.replace(self.account_sid, "{AccountSid}").replace(self.project_id, "{ProjectId}")
+            text = _replace_sid(text, sid, "{ConferenceSid}" if index == 0 else f"{{ConferenceSid{index + 1}}}")
+        text = _replace_sid(_replace_sid(text, self.account_sid, "{AccountSid}"), self.project_id, "{ProjectId}")
         for secret in self.secrets:
             if secret:
                 text = text.replace(secret, "{token}")

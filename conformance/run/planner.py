@@ -421,12 +421,14 @@ def expected_rules(media: bool, lifecycle: bool = False) -> frozenset[str]:
 def build(runner, *, seed: int, rounds: int, media: bool = False, lifecycle: bool = False) -> Plan:
     """The plan for a run: the coverage set in the order that reaches the MUST rules first."""
     must = rules.Level.MUST
-    coverage = (minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed) + enum_steps()
-                + boundary_steps() + ([media_step()] if media else []) + breaker_steps(seed, rules.Level.SHOULD)
-                + matrix_steps(seed) + text_steps(seed))
+    scoped = lifecycle_steps(runner.target, lifecycle)
+    free = [s for s in scoped if s.cost == 0]  # N/A here, sending nothing: first, so no budget can cut them
+    coverage = (free + minimal_steps() + breaker_steps(seed, must) + schemathesis_cover_steps(runner, seed)
+                + enum_steps() + boundary_steps() + ([media_step()] if media else [])
+                + breaker_steps(seed, rules.Level.SHOULD) + matrix_steps(seed) + text_steps(seed))
     dimensions_ = dimension_steps(seed)  # its judged classes before the probes and open points, its open ones last
     coverage += ([s for s in dimensions_ if s.open_point is None] + probe_steps()
-                 + lifecycle_steps(runner.target, lifecycle) + open_point_steps(seed)
+                 + [s for s in scoped if s.cost] + open_point_steps(seed)
                  + [s for s in dimensions_ if s.open_point is not None])
     streams: dict[str, Callable[[], st.SearchStrategy]] = {
         "valid:form": lambda: strategies.stream_requests("form"),

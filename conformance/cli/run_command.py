@@ -76,8 +76,9 @@ def run(given: dict, *, quiet: bool = False) -> ExitStatus:
             load_or_make_ca(run.media_tls_dir)  # made now, so a vendor's server can trust it before the first run
             console.say(trust_line(str((run.media_tls_dir / "ca.pem").resolve())), always=True)
         _announce_receivers(run, console)
-        run.preflight()
         phases = run.phases()
+        console.say(f"conformance: {len(phases)} phase(s): {', '.join(phases)}")
+        run.preflight()
         for index, phase in enumerate(phases, 1):
             failed = run.must_failures(run.execute(phase))
             console.phase(index, len(phases), str(phase), failed, run.requests_judged)

@@ -189,8 +189,9 @@ def members(class_id: str) -> dict[str, StreamRequest]:
         raise ValueError(f"no members for class {class_id!r}; known: {', '.join(_BUILDERS)}")
     if class_id not in _CACHE:
         built = _BUILDERS[class_id]()
-        _CACHE[class_id] = {kind: request if request.reason != "a valid request" else
-                            replace(request, reason=f"{class_id}: {kind}") for kind, request in built.items()}
+        _CACHE[class_id] = {kind: replace(request, member=(class_id, kind),
+                                          reason=request.reason if request.reason != "a valid request"
+                                          else f"{class_id}: {kind}") for kind, request in built.items()}
     return dict(_CACHE[class_id])
 
 

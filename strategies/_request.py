@@ -65,6 +65,8 @@ class StreamRequest:
     conference_sid: str | None = None
     open_point: str | None = None
     accepted_by: str | None = None
+    member: tuple[str, str] | None = None
+    """(members class, kind) when the request is one kind of a class of the dimension model, sent as such."""
     content_type_override: str | None = None
     """The exact Content-Type to send instead of the encoding's (the dimension model's header classes)."""
     raw_body: bytes | None = field(default=None, hash=False)

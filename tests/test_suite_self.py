@@ -25,6 +25,15 @@ def test_default_run_against_embedded_emulator_passes(tmp_path):
     media = set(MEDIA_RULE_IDS)
     assert {s for r, s in statuses(report).items() if r not in media} == {"PASS"}, statuses(report)
     assert {s for r, s in statuses(report).items() if r in media} == {"SKIP"}  # media needs --media
+    # every class of every dimension was sent, each of its kinds at least once (issue 18's coverage by dimension)
+    from conformance.contract import dimensions
+
+    classes = {c["id"]: c for d in report["coverage"]["dimensions"] for c in d["classes"]}
+    assert set(classes) == set(dimensions.CLASSES)
+    assert [i for i, c in classes.items() if not c["sent_all"]] == []
+    html = (tmp_path / "report.html").read_text()
+    assert all(f'data-class="{i}"' in html for i in classes) and 'class="gap"' not in html.split(
+        'id="coverage-dimensions"')[1].split("</table>")[0]
 
 
 def suite_env_without_target():

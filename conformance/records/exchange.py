@@ -21,6 +21,8 @@ class Expectation:
     rule_ids: tuple[str, ...] = ()
     source: str = "strategies"
     reason: str = ""
+    member: tuple[str, str] | None = None
+    """(members class, kind) of the dimension model, when the request was sent as one kind of a class."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", RequestKind(self.kind))  # a kind that is not one fails here, loudly

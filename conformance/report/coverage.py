@@ -11,6 +11,7 @@ from collections import Counter
 from conformance.contract import document as contract
 from conformance.contract import rules
 from conformance.records.exchange import Exchange
+from conformance.records.kinds import RequestKind
 
 LONG_VALUE = 1024
 """A value at least this long counts as a 'very long value'."""
@@ -60,7 +61,10 @@ class Coverage:
         self.statuses: Counter = Counter()
         self.open_points: dict[str, Counter] = {p: Counter() for p in open_point_ids()}
         self.rule_statuses: dict[str, Counter] = {}
-        """For requests labelled with a rule they break: the statuses the target answered."""
+        """Per rule a request's label names (the rule it breaks, or the must-accept rule that judges it): the
+        statuses the target answered."""
+        self.members: dict[tuple[str, str], Counter] = {}
+        """Per (members class, kind) of the dimension model: the statuses the target answered."""
 
     def observe(self, ex: Exchange) -> None:
         self.statuses[ex.status] += 1
@@ -71,11 +75,16 @@ class Coverage:
             if isinstance(value, str) and value in contract.enum_values(field):
                 counter[value] += 1
         self.boundaries.update(_boundaries(fields))
+        if ex.expectation.member is not None:
+            self.members.setdefault(ex.expectation.member, Counter())[ex.status] += 1
         point = ex.expectation.open_point
         if point:
             self.open_points.setdefault(point, Counter())[ex.status] += 1
             return
-        for rule_id in ex.expectation.rule_ids:
+        ids = ex.expectation.rule_ids
+        if not ids and ex.expectation.kind is RequestKind.VALID:
+            ids = ("accept-valid-json" if ex.encoding == "json" else "accept-valid-form",)
+        for rule_id in ids:
             self.rule_statuses.setdefault(rule_id, Counter())[ex.status] += 1
 
     def as_dict(self) -> dict:

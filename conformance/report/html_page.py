@@ -32,6 +32,9 @@ font-size:10px;line-height:1.25;border-radius:3px;color:#fff;box-sizing:border-b
 .cell.NOT-RUN{background:#fff;color:#b3261e;border:2px dashed #b3261e}.cell b{display:block;font-size:12px;
 overflow-wrap:anywhere}#matrix td:nth-child(n+6),#open-points td:nth-child(n+3),.failure{overflow-wrap:anywhere}
 table.counts{width:auto}table.counts td.gap{background:#fde2e1;color:#b3261e;font-weight:700}
+#coverage-dimensions td.gap,#coverage-dimensions span.gap{background:#fde2e1;color:#b3261e;font-weight:700}
+#coverage-dimensions span.kind{display:inline-block;margin:1px 6px 1px 0;padding:0 4px;border:1px solid #ddd;
+border-radius:3px;overflow-wrap:anywhere}#coverage-dimensions td.wrap{overflow-wrap:anywhere}
 """
 _STATUS_COLOURS = {"2": "#1f7a3f", "4": "#2f6fb3", "5": "#b3261e"}
 
@@ -179,6 +182,33 @@ def _coverage(report: dict) -> str:
     return "".join(parts)
 
 
+def _kind(kind: str, seen: dict) -> str:
+    said = ", ".join(f"{status} ×{n}" for status, n in seen["answers"].items())
+    return (f'<span class="kind{"" if seen["requests"] else " gap"}" data-kind="{escape(kind)}">{escape(kind)} '
+            f'×{seen["requests"]}{f" ({escape(said)})" if said else ""}</span>')
+
+
+def _dimensions(dimensions: list[dict]) -> str:
+    """Coverage by dimension: one row per class (position, judge, requests, answers; each kind of it, where it
+    has kinds). A class or kind nothing was sent for is a gap, in red."""
+    if not dimensions:
+        return ""
+    rows = []
+    for dimension in dimensions:
+        for c in dimension["classes"]:
+            answers = ", ".join(f"{k} ×{v}" for k, v in c.get("answers", {}).items())
+            if "members" in c:
+                answers = " ".join(_kind(k, m) for k, m in c["members"].items())
+            rows.append(f'<tr data-class="{escape(c["id"])}"><td>{escape(dimension["id"])}</td>'
+                        f'<td>{escape(c["id"].split("/", 1)[1])}</td><td>{escape(c["position"])}</td>'
+                        f'<td>{escape(c["judged_by"])}</td>'
+                        f'<td class="{"sent" if c["sent_all"] else "gap"}">{c["requests"]}</td>'
+                        f'<td class="wrap">{answers}</td></tr>')
+    return ('<div class="scroll"><table id="coverage-dimensions"><tr><th>dimension</th><th>class</th>'
+            '<th>position</th><th>judged by</th><th>requests</th><th>answers (by kind)</th></tr>'
+            + "".join(rows) + "</table></div>")
+
+
 def _failures(requirements: list[dict]) -> str:
     blocks = []
     for r in sorted(requirements, key=lambda r: (Status(r["status"]).rank, r["id"])):
@@ -232,6 +262,7 @@ def write_html(report: dict, history: list[dict], latencies_ms: list[float], dir
 <h2>Run</h2>{meta_table}
 <h2>Since the last run</h2><ul id="changes">{change_html}</ul>
 <h2>Coverage</h2>{_coverage(report)}
+<h2>Coverage by dimension</h2>{_dimensions((report.get("coverage") or {}).get("dimensions", []))}
 <h2>Requirements</h2>{_matrix(report["requirements"])}
 <h2>Open points (information)</h2>{_open_points(report.get("open_points", []))}
 <h2>Charts</h2><div class="charts">{charts}</div>

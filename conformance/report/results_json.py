@@ -10,6 +10,7 @@ from conformance import __version__
 from conformance.contract import document as contract
 from conformance.contract import rules
 
+from .dimension_matrix import dimension_matrix
 from .record import RunRecord
 from .replay import replay_command
 from .verdict import exit_status, verdict_line
@@ -63,7 +64,7 @@ def report_dict(record: RunRecord) -> dict:
                        "not_run": [r.rule.id for r in results.must_not_run],
                        "media_expected": results.media, "allow_partial": results.allow_partial},
         "coverage": {"coverage_set_requests": results.coverage_set_size, "quick": settings.quick,
-                     **results.coverage.as_dict()},
+                     **results.coverage.as_dict(), "dimensions": dimension_matrix(results)},
         "open_points": open_points(results),
         "statuses_by_area": {area: {str(k): v for k, v in sorted(c.items())}
                              for area, c in results.statuses_by_area.items()},

@@ -196,7 +196,7 @@ class Runner:
         kind = request.kind
         ids = {RequestKind.INVALID: request.rule_ids, RequestKind.OPEN: (request.open_point,),
                RequestKind.VALID: (request.accepted_by,) if request.accepted_by else ()}[kind]
-        return Expectation(kind, tuple(ids), "strategies", request.reason)
+        return Expectation(kind, tuple(ids), "strategies", request.reason, member=request.member)
 
     def exchange(self, request: StreamRequest) -> Judged:
         """Send a labelled request and judge it by its label."""

@@ -17,6 +17,10 @@ from conformance.contract import media as expected_media
 from conformance.records.media import Callback, MediaSession
 from conformance.records.outcome import PASS, Failed, Outcome
 
+from .registry import Registry
+
+MEDIA = Registry("media")
+check = MEDIA.check
 SILENCE_RMS = 50.0
 TIMESTAMP_FACTOR = 1.5
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -82,12 +86,14 @@ def _short(value) -> str:
 
 
 # --- the WebSocket -----------------------------------------------------------------------------------
+@check("media-connects")
 def connects(d: Delivery) -> Outcome:
     if d.unanswered or codec_refusal(d):
         return None
     return PASS if d.session is not None else Failed(f"a WebSocket connection to {d.fields['Url']}", "none arrived")
 
 
+@check("media-bearer")
 def bearer(d: Delivery) -> Outcome:
     if d.session is None:
         return None
@@ -100,6 +106,7 @@ def bearer(d: Delivery) -> Outcome:
                                                          "no Authorization header" if got is None else "another value")
 
 
+@check("media-messages")
 def messages(d: Delivery) -> Outcome:
     if d.session is None:
         return None
@@ -116,6 +123,7 @@ def messages(d: Delivery) -> Outcome:
     return PASS if ok else Failed("connected, start, media (with dtmf/mark) ..., stop, as JSON", shown or "nothing")
 
 
+@check("media-connected")
 def connected(d: Delivery) -> Outcome:
     found = d.events("connected")
     if not found:
@@ -136,6 +144,7 @@ def _expected_tracks(d: Delivery) -> list[tuple[str, ...]]:
     return [expected_media.TRACKS[t] for t in expected_media.TOLERATED_DEFAULT_TRACKS]
 
 
+@check("media-start")
 def start(d: Delivery) -> Outcome:
     if not d.events("start"):
         return None
@@ -159,6 +168,7 @@ def start(d: Delivery) -> Outcome:
                                          "requested", ", ".join(wrong))
 
 
+@check("media-format")
 def media_format(d: Delivery) -> Outcome:
     if not d.events("start"):
         return None
@@ -185,6 +195,7 @@ def media_format(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("media-format-inferred")
 def media_format_inferred(d: Delivery) -> Outcome:
     codec = d.fields.get("StreamCodec") or None
     if not d.events("start") or codec in expected_media.DOCUMENTED_FORMATS and codec != "L16":
@@ -198,6 +209,7 @@ def media_format_inferred(d: Delivery) -> Outcome:
                   f"{got[0]} at {got[1]} Hz" if got else _short(fmt))
 
 
+@check("media-tracks")
 def tracks(d: Delivery) -> Outcome:
     body = d.start_body()
     media = d.media()
@@ -213,6 +225,7 @@ def tracks(d: Delivery) -> Outcome:
                                           f"none on {', '.join(silent)}")
 
 
+@check("media-sequence")
 def sequence(d: Delivery) -> Outcome:
     if not d.media():
         return None
@@ -243,6 +256,7 @@ def _track_span(d: Delivery, fmt: expected_media.MediaFormat, track: str) -> tup
     return stamps[-1] - stamps[0] + last_ms, audio_ms
 
 
+@check("media-timestamp")
 def timestamp(d: Delivery) -> Outcome:
     fmt = d.media_format()
     if fmt is None or not d.media():
@@ -258,6 +272,7 @@ def timestamp(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("media-sequence-number")
 def sequence_number(d: Delivery) -> Outcome:
     if d.session is None or not d.events("start"):
         return None
@@ -273,6 +288,7 @@ def sequence_number(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("media-events")
 def events(d: Delivery) -> Outcome:
     dtmf, marks = d.events("dtmf"), d.events("mark")
     if not dtmf and not marks:
@@ -290,6 +306,7 @@ def events(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("media-audible")
 def audible(d: Delivery) -> Outcome:
     if not d.media() or d.media_format() is None:
         return None
@@ -297,6 +314,7 @@ def audible(d: Delivery) -> Outcome:
     return PASS if level >= SILENCE_RMS else Failed(f"audible audio (RMS >= {SILENCE_RMS:g})", f"RMS {level:.1f}")
 
 
+@check("media-default-track")
 def default_track(d: Delivery) -> Outcome:
     body = d.start_body()
     if d.requested_track() or body is None or not isinstance(body.get("tracks"), list):
@@ -319,6 +337,7 @@ def decoded(d: Delivery, track: str | None = None) -> list[int]:
 
 
 # --- status callbacks ---------------------------------------------------------------------------------
+@check("callback-events")
 def callback_events(d: Delivery) -> Outcome:
     if not d.fields.get("StatusCallback") or d.unanswered or codec_refusal(d):
         return None
@@ -331,6 +350,7 @@ def callback_events(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("callback-method")
 def callback_method(d: Delivery) -> Outcome:
     if not d.fields.get("StatusCallback") or not d.callbacks:
         return None
@@ -339,6 +359,7 @@ def callback_method(d: Delivery) -> Outcome:
     return PASS if not wrong else Failed(f"callbacks sent with {expected}", f"sent with {', '.join(wrong)}")
 
 
+@check("callback-ids")
 def callback_ids(d: Delivery) -> Outcome:
     if not d.callbacks:
         return None
@@ -351,6 +372,7 @@ def callback_ids(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("callback-stream-name")
 def callback_stream_name(d: Delivery) -> Outcome:
     if not d.callbacks:
         return None
@@ -360,6 +382,7 @@ def callback_stream_name(d: Delivery) -> Outcome:
     return PASS if not wrong else Failed(f"StreamName {expected!r} ({source})", ", ".join(_short(w) for w in wrong))
 
 
+@check("callback-track")
 def callback_track(d: Delivery) -> Outcome:
     if not d.callbacks:
         return None
@@ -385,6 +408,7 @@ def _iso8601(text) -> dt.datetime | None:
         return None
 
 
+@check("callback-timestamp")
 def callback_timestamp(d: Delivery) -> Outcome:
     if not d.callbacks:
         return None
@@ -399,6 +423,7 @@ def callback_timestamp(d: Delivery) -> Outcome:
     return PASS
 
 
+@check("callback-stream-error")
 def callback_stream_error(d: Delivery) -> Outcome:
     errors = [c for c in d.callbacks if c.params.get("StreamEvent") == "stream-error"]
     if not errors:
@@ -409,6 +434,7 @@ def callback_stream_error(d: Delivery) -> Outcome:
                                          ", ".join(_short(w) for w in wrong))
 
 
+@check("media-unreachable")
 def unreachable(d: Delivery) -> Outcome:
     if not d.unanswered:
         return None
@@ -445,6 +471,7 @@ def refused_create_note(fields: dict, status: int | None) -> str | None:
             "rules are N/A")
 
 
+@check("media-timestamp-origin")
 def timestamp_origin(d: Delivery) -> Outcome:
     """The first media.timestamp of each track counts from the start of the stream: near 0, not a clock reading."""
     if not d.media():
@@ -470,6 +497,7 @@ def _container(payload: bytes) -> str | None:
     return None
 
 
+@check("media-payload-raw")
 def payload_raw(d: Delivery) -> Outcome:
     """media.payload is "Base64-encoded raw audio data": no chunk carries a file header."""
     if not d.media():
@@ -487,6 +515,7 @@ def _event_time(c: Callback) -> dt.datetime | None:
     return when if when is not None and when.tzinfo is not None else None
 
 
+@check("callback-order")
 def callback_order(d: Delivery) -> Outcome:
     """stream-started is an earlier event than stream-stopped, by the callbacks' own Timestamps (arrival order can
     differ: callbacks are separate HTTP requests)."""
@@ -500,18 +529,7 @@ def callback_order(d: Delivery) -> Outcome:
                   f"stream-started at {min(started).isoformat()}, stream-stopped at {min(stopped).isoformat()}")
 
 
-MEDIA_CHECKS = {
-    "media-connects": connects, "media-bearer": bearer, "media-messages": messages, "media-connected": connected,
-    "media-start": start, "media-format": media_format, "media-tracks": tracks, "media-sequence": sequence,
-    "media-timestamp": timestamp, "media-sequence-number": sequence_number, "media-events": events,
-    "callback-events": callback_events, "callback-method": callback_method, "callback-ids": callback_ids,
-    "callback-stream-name": callback_stream_name, "callback-track": callback_track,
-    "callback-timestamp": callback_timestamp, "callback-stream-error": callback_stream_error,
-    "media-unreachable": unreachable, "media-audible": audible, "media-format-inferred": media_format_inferred,
-    "media-default-track": default_track,
-    # faithful to the real service (issue 19)
-    "media-timestamp-origin": timestamp_origin, "media-payload-raw": payload_raw, "callback-order": callback_order,
-}
+MEDIA_CHECKS = MEDIA.checks
 
 
 def evaluate(d: Delivery) -> list[tuple[str, Outcome]]:

@@ -852,6 +852,18 @@ class RefusesPcmu(EmulatorApp):
         super().validate(fields)
 
 
+
+class SmallParserForTypedForms(EmulatorApp):
+    """A form whose Content-Type has a parameter or capitals goes to another parser, with a 2 KiB limit: each
+    class alone passes (a small typed form; a large plain one), the pair of them does not (413)."""
+
+    def decode(self, content_type, raw):
+        typed = content_type is not None and content_type != b"application/x-www-form-urlencoded" and \
+            content_type.lower().startswith(b"application/x-www-form-urlencoded")
+        if typed and len(raw) > 2048:
+            raise HTTPError(413, 21600, "Request entity too large")
+        return super().decode(content_type, raw)
+
 BROKEN = [
     (NoAuth, "auth-missing", 1),
     (AnyToken, "auth-wrong-token", 1),

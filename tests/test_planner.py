@@ -214,3 +214,20 @@ def test_dry_run_shows_the_plan_and_sends_nothing(tmp_path):
     assert "plan: the coverage set, in order" in proc.stdout
     assert "rule url-scheme-wss" in proc.stdout and "probe a Name's life" in proc.stdout
     assert json.dumps(report["verdict"]).startswith('"DRY RUN')
+
+
+def test_pairs_of_dimensions_find_what_neither_class_shows_alone(tmp_path):
+    """The depth rounds end with pairs of classes (each Content-Type kind with a body at an extreme): a server
+    that fails only the pair passes the coverage set, and fails the default run's first round."""
+    from .broken_servers import SmallParserForTypedForms
+
+    assert len(planner.pair_streams()) == 10
+    with running_emulator(app=SmallParserForTypedForms()) as server:
+        quick, quick_report = run_suite(["--base-url", server.base_url, "--seed", "3"], suite_env(server),
+                                        tmp_path / "quick")
+        deep, deep_report = run_suite(["--base-url", server.base_url, "--seed", "3", "--max-examples", "1"],
+                                      suite_env(server), tmp_path / "deep")
+    assert quick.returncode == 0 and statuses(quick_report)["accept-content-type-forms"] == "PASS"
+    assert deep.returncode == 1 and statuses(deep_report)["accept-content-type-forms"] == "FAIL"
+    example = next(r for r in deep_report["requirements"] if r["id"] == "accept-content-type-forms")["examples"][0]
+    assert example["reason"].startswith("pair: Content-Type")

@@ -21,7 +21,7 @@ pass (see `Results.exit_code`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis import strategies as st
 
@@ -277,6 +277,29 @@ def dimension_streams() -> dict[str, Callable[[], st.SearchStrategy]]:
             for source, kind in depth}
 
 
+PAIR_BODIES = {
+    "all-parameters": lambda limit: _params(range(1, limit + 1)),
+    "every-field": lambda limit: {"Name": "pair-\U0001F600", "StatusCallback": "https://callbacks.example.com/s",
+                                  "Track": "both_tracks", "StreamCodec": "L16@16000h", "StatusCallbackMethod": "GET",
+                                  "StreamRealTime": True, "AuthorizationBearerToken": "bt_pair", **_params([1, limit])},
+}
+"""Must-accept bodies at an extreme of their own dimension, to pair with each Content-Type kind."""
+
+
+def pair_streams() -> dict[str, Callable[[], st.SearchStrategy]]:
+    """Pairs of dimensions, after the singles: each kind of the must-accept Content-Type class with each must-accept
+    body at an extreme (all 99 parameters; every field at once), two classes in one request. A server can handle
+    each alone and still fail the pair (a parameterised media type that routes to a parser with a small limit)."""
+    limit = contract.max_custom_parameters()
+    pairs = {}
+    for kind, typed in strategies.members("content-type-variants").items():
+        for body, fields in PAIR_BODIES.items():
+            request = replace(typed, fields={**typed.fields, **fields(limit)}, member=None, raw_body=None,
+                              reason=f"pair: Content-Type {typed.content_type_override!r} with {body}")
+            pairs[f"pair:{kind}+{body}"] = (lambda r=request: st.just(r))
+    return pairs
+
+
 def probe_steps() -> list[Step]:
     from . import probes
 
@@ -444,6 +467,7 @@ def build(runner, *, seed: int, rounds: int, media: bool = False, lifecycle: boo
         for key, make in makers.items():
             streams[f"{prefix}:{key}"] = make
     streams.update(dimension_streams())
-    narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:", "class:")))
+    streams.update(pair_streams())  # the depth rounds walk the singles first, then the pairs
+    narrow = frozenset(n for n in streams if n.startswith(("credentials:", "text:", "open:", "class:", "pair:")))
     return Plan(seed, coverage, streams, rounds, narrow=narrow, media=media,
                 expected=expected_rules(media, lifecycle))

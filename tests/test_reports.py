@@ -87,11 +87,7 @@ def test_history_names_newly_failing_and_fixed(tmp_path):
 
 def test_html_renders_in_headless_chromium(broken_run):
     _, report_dir, _, report = broken_run
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (.ci/run installs it) but is not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    browser = _chromium()
     html = (report_dir / "report.html").read_text()
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "the report must not fetch anything"
     with tempfile.TemporaryDirectory() as profile:
@@ -181,14 +177,19 @@ def _layout_problems(browser: str, report_html: Path, width: int) -> list[str]:
     return json.loads(found.text)
 
 
-@pytest.mark.parametrize("width", [1280, 800])
-def test_html_fits_the_window_in_headless_chromium(broken_run, width):
-    _, report_dir, _, _ = broken_run
+def _chromium() -> str:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is required in CI (.ci/run installs it) but is not installed")
         pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    return browser
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_html_fits_the_window_in_headless_chromium(broken_run, width):
+    _, report_dir, _, _ = broken_run
+    browser = _chromium()
     problems = _layout_problems(browser, report_dir / "report.html", width)
     assert problems == [], f"report.html at {width} px wide:\n" + "\n".join(problems)
 

@@ -144,13 +144,18 @@ def _public_url(schemes: tuple[str, ...]) -> Callable[[str, str], str]:
     return parse
 
 
+def _parsed(text: str, name: str, parse: Callable[[str], Any]) -> Any:
+    """`parse(text)`, its ValueError as one line naming the flag or variable."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+
+
 def _rate(text: str, name: str):
     from conformance.run.governor import Rate
 
-    try:
-        return Rate.parse(text)
-    except ValueError as exc:
-        raise UsageError(f"{name}: {exc}") from None
+    return _parsed(text, name, Rate.parse)
 
 
 def _boolean(text: str, name: str) -> bool:
@@ -350,19 +355,13 @@ def run_settings(values: Mapping[str, Any], target_name: str | None = None) -> R
 def _throttle(text: str, name: str):
     from conformance.emulator.settings import Throttle
 
-    try:
-        return Throttle.parse(text)
-    except ValueError as exc:
-        raise UsageError(f"{name}: {exc}") from None
+    return _parsed(text, name, Throttle.parse)
 
 
 def _unavailable(text: str, name: str):
     from conformance.emulator.settings import Unavailable
 
-    try:
-        return Unavailable.parse(text)
-    except ValueError as exc:
-        raise UsageError(f"{name}: {exc}") from None
+    return _parsed(text, name, Unavailable.parse)
 
 
 def _unsupported_codecs(text: str, name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from conformance.common import codecs
 from conformance.contract import media as expected_media
+from conformance.contract import rules
 from conformance.records.media import Callback, MediaSession
 from conformance.records.outcome import PASS, Failed, Outcome
 
@@ -530,6 +531,18 @@ def callback_order(d: Delivery) -> Outcome:
 
 
 MEDIA_CHECKS = MEDIA.checks
+
+
+def never_connected(outcomes: list[tuple[str, Outcome]], expected: str, got: str, seen: str
+                    ) -> list[tuple[str, Outcome]]:
+    """A stream that never reached the receiver: media-connects fails with what was expected and what the receiver
+    saw (`seen`), and so does every media rule that had nothing to judge, since none of it could be observed."""
+    judged = dict(outcomes)
+    judged["media-connects"] = Failed(expected, got)
+    for rule_id in MEDIA_CHECKS:
+        if judged.get(rule_id) is None:
+            judged[rule_id] = Failed(rules.get(rule_id).title, f"not observed: the stream never connected ({seen})")
+    return list(judged.items())
 
 
 def evaluate(d: Delivery) -> list[tuple[str, Outcome]]:

@@ -14,13 +14,11 @@ import socket
 from conformance.checks import media as verify
 from conformance.checks import state
 from conformance.contract import media as expected_media
-from conformance.contract import rules
 from conformance.media.receivers import HandshakeTally, Receivers
 from conformance.records.evidence import MediaDuplicate
 from conformance.records.exchange import Expectation, Judged
 from conformance.records.kinds import RequestKind
 from conformance.records.media import MediaFindings
-from conformance.records.outcome import Failed
 from strategies import StreamRequest
 
 LISTEN_SECONDS = 0.6
@@ -129,12 +127,7 @@ def _never_connected(found: MediaFindings, receivers: Receivers, d: verify.Deliv
     found.notes.append(f"media: stream {d.fields.get('Name') or d.sid} ({d.codec}, {track}) never connected to "
                         f"{d.fields['Url']} ({receivers.tls_description()}; {bearer}) within "
                         f"{CONNECT_SECONDS:.0f} s; {seen}")
-    judged = dict(outcomes)
-    judged["media-connects"] = Failed(expected, f"none within {CONNECT_SECONDS:.0f} s; {seen}")
-    for rule_id in verify.MEDIA_CHECKS:
-        if judged.get(rule_id) is None:
-            judged[rule_id] = Failed(rules.get(rule_id).title, f"not observed: the stream never connected ({seen})")
-    return list(judged.items())
+    return verify.never_connected(outcomes, expected, f"none within {CONNECT_SECONDS:.0f} s; {seen}", seen)
 
 
 _TLS_REASONS = {

@@ -153,12 +153,14 @@ def draw(strategy: SearchStrategy, seed: int, key: str) -> Any:
     raise Exhausted(f"no example of {key} in {MAX_TRIES} draws")
 
 
-def simplest(strategy: SearchStrategy, seed: int, key: str) -> Any:
+def simplest(strategy: SearchStrategy, seed: int, key: str, *, fallback: bool = True) -> Any:
     """The example Hypothesis would try first (every choice at its simplest): for a labelled
-    strategy, usually its most telling case (`ws://` for a wss rule, no header for auth)."""
+    strategy, usually its most telling case (`ws://` for a wss rule, no header for auth). When a filter
+    refuses it: a draw keyed by the seed, or None with `fallback=False` (so that a caller can tell the
+    seed-independent answer from a seeded one)."""
     try:
         with _hashes_kept():
             return _run(strategy, ConjectureData(prefix=[ChoiceTemplate("simplest", count=None)],
                                                  random=random.Random(0), max_choices=_MAX_CHOICES))
     except (StopTest, UnsatisfiedAssumption):
-        return draw(strategy, seed, key)
+        return draw(strategy, seed, key) if fallback else None

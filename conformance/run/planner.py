@@ -170,16 +170,32 @@ def _rule_strategy(rule: rules.Rule, encoding=None) -> st.SearchStrategy[StreamR
     return None
 
 
+_SIMPLEST: dict[str, StreamRequest] = {}
+"""The simplest example of each coverage strategy that does not depend on the target, by its key: the same in
+every plan of a process whatever the seed, and drawing it was most of the planner's cost (a second per plan;
+the project's tests plan about two hundred runs in a few processes). Not kept when the simplest was refused
+and a seeded draw stood in for it."""
+
+
+def _simplest_request(key: str, make: Callable[[], st.SearchStrategy], seed: int) -> StreamRequest:
+    if key not in _SIMPLEST:
+        strategy = make()
+        request = simplest(strategy, seed, key, fallback=False)
+        if request is None:
+            return draw(strategy, seed, key)
+        _SIMPLEST[key] = request
+    return _SIMPLEST[key]
+
+
 def breaker_steps(seed: int, level: rules.Level) -> list[Step]:
     """One request per breakable rule of `level`, the simplest its strategy has, form-encoded (the
     encoding the operation declares; JSON is a SHOULD, and the depth rounds draw both)."""
     steps = []
     for rule in (r for r in rules.REQUEST_RULES if r.level is level):
-        strategy = _rule_strategy(rule, "form")
-        if strategy is None:
+        if _rule_strategy(rule, "form") is None:
             continue
         try:
-            request = simplest(strategy, seed, f"cover/{rule.id}")
+            request = _simplest_request(f"cover/{rule.id}", lambda r=rule: _rule_strategy(r, "form"), seed)
         except Exhausted:
             continue
         steps.append(request_step(f"rule {rule.id}", request))
@@ -190,7 +206,7 @@ def _simplest_steps(seed: int, label: str, makers: dict[str, Callable[[], st.Sea
     steps = []
     for key, make in makers.items():
         try:
-            request = simplest(make(), seed, f"cover/{label}/{key}")
+            request = _simplest_request(f"cover/{label}/{key}", make, seed)
         except Exhausted:
             continue
         steps.append(request_step(f"{label} {key}", request))

@@ -239,8 +239,8 @@ TARGET_OPTIONS: tuple[Option, ...] = (
            switch=True, default=False),
     Option("dry_run", "print what would be sent, and send nothing", "CONFORMANCE_DRY_RUN", _boolean, switch=True,
            default=False),
-    Option("quick", "the coverage set only: every rule offered once (about 60 requests), a complete verdict in "
-           "seconds", "CONFORMANCE_QUICK", _boolean, switch=True, default=False),
+    Option("quick", "the coverage set only: every rule and class offered once (about 120 requests), a complete "
+           "verdict in seconds", "CONFORMANCE_QUICK", _boolean, switch=True, default=False),
     Option("allow_partial", "a run that leaves MUST rules NOT RUN (a small --max-requests) may exit 0; it still "
            "never reads CONFORMANT", "CONFORMANCE_ALLOW_PARTIAL", _boolean, switch=True, default=False),
     Option("media", "also check the streams themselves: WebSocket audio and status callbacks",

@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conformance.records.kinds import ExitStatus
 from conformance.records.settings import RunSettings
@@ -23,7 +24,9 @@ from conformance.report.compare import Comparison, compare
 from conformance.report.compare_report import report_dict, table_lines, verdict_line, write
 from conformance.report.verdict import comparison_status
 from conformance.report.writer import write_reports
-from conformance.run.pair import SideRun, run_side
+
+if TYPE_CHECKING:
+    from conformance.run.pair import SideRun
 
 from .config import configured_values, load, settings_for, target_names
 from .embedded import embedded_starter
@@ -172,6 +175,8 @@ def perform(given: dict, a: str, b: str, *, reference: str = "A", progress=None)
     waivers = {key: load_for(s) for key, s in (("A", settings_a), ("B", settings_b))}
     sides: list[SideRun] = []
     for key, spec, settings in (("A", a, settings_a), ("B", b, settings_b)):
+        from conformance.run.pair import run_side  # the run and its emulator: only when comparing, not for --help
+
         side = run_side(key, settings, start_emulator=_starter(spec), waivers=waivers[key], on_phase=progress)
         sides.append(side)
         if side.problem:

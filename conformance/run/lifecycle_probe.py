@@ -9,7 +9,6 @@ life-cycle probe stops streams, so the plan offers it only with --lifecycle.
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from conformance.common.wire import basic_header
 from conformance.records.evidence import OtherConference, ScopelessCreate, Stopped, UpdateAnswer
@@ -19,7 +18,7 @@ from conformance.records.media import MediaFindings
 from strategies import StreamRequest
 
 from .probes import _state_verdict, _stop_created
-from .runner import TIMEOUT_SECONDS, Runner
+from .runner import Runner
 
 NAME_AFTER_STOP = "name-after-stop"
 
@@ -34,30 +33,9 @@ def _create(runner: Runner, name: str, *, kind: RequestKind = RequestKind.VALID,
     return runner.send(runner.case_for(request, unique_name=False), expectation)
 
 
-def update(runner: Runner, segment: str, fields: dict[str, str], reason: str,
-           conference: str | None = None) -> Exchange:
-    """Update a Conference Stream: POST .../Streams/{segment} (a sid, or a Name), form-encoded, through the run's
-    governed session; the answer as an Exchange the REST checks judge like a create's."""
-    target = runner.target
-    account, conference = target.account_sid, conference or target.conference_sid
-    url = f"{target.streams_url(account, conference)}/{quote(segment, safe='')}"
-    headers = {"Authorization": target.basic_header, "Accept": "application/json",
-               **runner.sender.label_headers("update")}
-    response = runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=target.verify, headers=headers)
-    repeat = None
-    if response.status_code >= 500:  # as for a create (`Runner.send`): sent once more, a crash or a blip
-        repeat = runner.send_again(lambda: runner.session.post(url, data=fields, timeout=TIMEOUT_SECONDS,
-                                                               verify=target.verify, headers=headers), None)
-    prepared = response.request
-    body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
-    return Exchange(
-        expectation=Expectation(RequestKind.PROBE, (), "probe:lifecycle", reason),
-        method=prepared.method, url=prepared.url,
-        path_parameters={"AccountSid": account, "ConferenceSid": conference},
-        request_headers=dict(prepared.headers), request_body=body, content_type=prepared.headers.get("Content-Type"),
-        sent_fields=dict(fields), status=response.status_code,
-        response_headers={k.lower(): v for k, v in response.headers.items()}, response_body=response.content or b"",
-        elapsed=response.elapsed.total_seconds(), seed=runner.seed, response=response, repeat=repeat)
+def update(runner: Runner, segment: str, fields: dict[str, str], reason: str) -> Exchange:
+    """Update a Conference Stream in the first conference: POST .../Streams/{segment} (a sid, or a Name)."""
+    return runner.update(segment, fields, Expectation(RequestKind.PROBE, (), "probe:lifecycle", reason))
 
 
 def stream_life_cycle(runner: Runner) -> list[Judged]:

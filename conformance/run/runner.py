@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import secrets as secrets_module
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from schemathesis import Case
 
@@ -53,6 +53,14 @@ def repeat_verdict(again: int | None) -> str:
     if again >= 500:
         return f"deterministic: re-sent once, {again} again"
     return f"intermittent: re-sent once, answered {again}"
+
+
+def _header_lines(response) -> dict[str, list[str]]:
+    """A `requests` answer's headers as Schemathesis gives them: by lower-case name, each line as received."""
+    raw = response.raw.headers if response.raw is not None else None
+    if raw is None:
+        return {k.lower(): [v] for k, v in response.headers.items()}
+    return {k.lower(): raw.getlist(k) for k in raw}
 
 
 def _form_ready(value):
@@ -135,33 +143,26 @@ class Runner:
             repeat = self.send_again(lambda: case.call(
                 session=session or self.session, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
                 headers=self.sender.label_headers(label + " (again)") or None), dict(case.path_parameters or {}))
-        prepared = response.request
-        body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
-        content_type = prepared.headers.get("Content-Type")
-        exchange = Exchange(
-            expectation=expectation,
-            method=prepared.method,
-            url=prepared.url,
-            path_parameters=dict(case.path_parameters or {}),
-            request_headers=dict(prepared.headers),
-            request_body=body,
-            content_type=content_type,
-            sent_fields=_sent_fields(content_type, body),
-            status=response.status_code,
-            response_headers={k: ", ".join(v) for k, v in response.headers.items()},
-            header_lines={k.lower(): tuple(v) for k, v in response.headers.items()},
-            response_body=response.content or b"",
-            elapsed=response.elapsed,
-            seed=self.seed,
-            derived=_derived(request),
-            case=case,
-            response=response,
-            repeat=repeat,
-        )
+        exchange = self._exchange(expectation, response.request, dict(case.path_parameters or {}),
+                                  response.status_code, response.headers, response.content, response.elapsed,
+                                  derived=_derived(request), case=case, response=response, repeat=repeat)
         if exchange.created_sid:
             self.created.append((exchange.path_parameters.get("AccountSid", ""),
                                  exchange.path_parameters.get("ConferenceSid", ""), exchange.created_sid))
         return exchange
+
+    def _exchange(self, expectation: Expectation, prepared, path_parameters: dict, status: int,
+                  header_lines: dict[str, list[str]], content: bytes | None, elapsed: float, **extra) -> Exchange:
+        """One request sent and its answer: `header_lines` by lower-case name, each header's lines as received."""
+        body = prepared.body.encode() if isinstance(prepared.body, str) else (prepared.body or b"")
+        content_type = prepared.headers.get("Content-Type")
+        return Exchange(
+            expectation=expectation, method=prepared.method, url=prepared.url, path_parameters=path_parameters,
+            request_headers=dict(prepared.headers), request_body=body, content_type=content_type,
+            sent_fields=_sent_fields(content_type, body), status=status,
+            response_headers={k: ", ".join(v) for k, v in header_lines.items()},
+            header_lines={k.lower(): tuple(v) for k, v in header_lines.items()},
+            response_body=content or b"", elapsed=elapsed, seed=self.seed, **extra)
 
     def send_again(self, call, path_parameters: dict | None) -> str:
         """Send a request that got a 5xx once more: whether it reproduced, in words for the failure's got. The
@@ -222,17 +223,36 @@ class Runner:
                                       "a Schemathesis case that breaks the schema")
         return self.judge(self.send(case, expectation))
 
+    def _post_update(self, conference_sid: str, segment: str, fields: dict[str, str], label: str,
+                     account_sid: str | None = None):
+        """SignalWire's Update a Conference Stream: POST .../Streams/{segment} (a sid, or a Name), form-encoded,
+        through the run's governed session."""
+        url = f"{self.target.streams_url(account_sid, conference_sid)}/{quote(str(segment), safe='')}"
+        headers = {"Authorization": self.target.basic_header, "Accept": "application/json",
+                   **self.sender.label_headers(label)}
+        return self.session.post(url, data=fields, timeout=TIMEOUT_SECONDS, verify=self.target.verify,
+                                 headers=headers)
+
+    def update(self, segment: str, fields: dict[str, str], expectation: Expectation,
+               conference_sid: str | None = None) -> Exchange:
+        """An Update sent and its answer, as an Exchange the REST checks judge like a create's; a 5xx is sent
+        once more, as for a create."""
+        conference = conference_sid or self.target.conference_sid
+        response = self._post_update(conference, segment, fields, "update")
+        repeat = None
+        if response.status_code >= 500:
+            repeat = self.send_again(lambda: self._post_update(conference, segment, fields, "update (again)"), None)
+        return self._exchange(expectation, response.request,
+                              {"AccountSid": self.target.account_sid, "ConferenceSid": conference},
+                              response.status_code, _header_lines(response), response.content,
+                              response.elapsed.total_seconds(), response=response, repeat=repeat)
+
     def stop_stream(self, account_sid: str, conference_sid: str, sid: str) -> int | None:
-        """SignalWire's Update a Conference Stream with Status=stopped; the status, or None if unreachable."""
-        url = f"{self.target.streams_url(account_sid, conference_sid)}/{sid}"
+        """Update with Status=stopped, judged by nobody (clean-up); the status, or None if unreachable."""
         try:
-            response = self.session.post(url, data={"Status": "stopped"}, timeout=TIMEOUT_SECONDS,
-                                         headers={"Authorization": self.target.basic_header,
-                                                  **self.sender.label_headers("stop")},
-                                         verify=self.target.verify)
+            return self._post_update(conference_sid, sid, {"Status": "stopped"}, "stop", account_sid).status_code
         except TargetUnreachable:
             return None
-        return response.status_code
 
     def cleanup(self) -> tuple[int, int]:
         """--cleanup: stop every stream the run created; (stopped, left running)."""

@@ -267,7 +267,7 @@ def probe(player=StreamPlayer, settings=None, **options):
             # the media probe alone: the REST rules are other tests' business, so not "NOT RUN" here
             results = Results(secrets=target.secrets, basic_header=target.basic_header, media=True,
                               allow_partial=True)
-            results.record_media(run_media(Runner(target, Sender(Governor()), seed=1), receivers))
+            results.record_findings(run_media(Runner(target, Sender(Governor()), seed=1), receivers))
     return results, receivers
 
 

@@ -156,7 +156,7 @@ def test_create_refused_for_unsupported_codecs_passes_with_the_streams_explained
             target = emulator_target(server)
             results = Results(secrets=target.secrets, basic_header=target.basic_header, media=True,
                               allow_partial=True)
-            results.record_media(run_media(Runner(target, Sender(Governor()), seed=1), receivers))
+            results.record_findings(run_media(Runner(target, Sender(Governor()), seed=1), receivers))
     assert not {k: v for k, v in _not_passing(results).items() if v == "FAIL"}, _not_passing(results)
     assert _exit(results) == 0
     for codec in UNSUPPORTED:

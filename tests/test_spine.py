@@ -14,7 +14,7 @@ from conformance.records.settings import RunSettings
 ROOT = Path(__file__).parents[1]
 SOURCES = sorted([*(ROOT / "conformance").rglob("*.py"), *(ROOT / "strategies").rglob("*.py")])
 RESULTS_WRITERS = {"conformance/report/results.py", "conformance/run/lifecycle.py"}
-RESULTS_MUTATORS = {"record", "record_media", "note", "offer", "cover", "record_problem", "observe_open_point",
+RESULTS_MUTATORS = {"record", "record_findings", "note", "offer", "cover", "record_problem", "observe_open_point",
                     "keep_waveform", "add_example", "spend_budget"}
 OWNERS_ALLOWED = {
     # objects of other libraries, set as their own APIs document

@@ -98,3 +98,15 @@ class Judged:
     exchange: Exchange
     outcomes: tuple[tuple[str, Outcome], ...]
     counted: bool = True
+
+
+@dataclass
+class Findings:
+    """What a probe gathered and judged, for the run to record: its verdicts, notes for the reader (why a rule is
+    N/A, what a stream did), what it saw at open points the media streams answer, and the first decoded samples
+    per codec (--media)."""
+
+    judged: list[Judged] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    observations: list[tuple[str, str]] = field(default_factory=list)
+    waveforms: dict[str, list[int]] = field(default_factory=dict)

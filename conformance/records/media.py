@@ -19,14 +19,3 @@ class MediaSession:
 class Callback:
     method: str
     params: dict[str, str]
-
-
-@dataclass
-class MediaFindings:
-    """What the media probe gathered and judged, for the run to record: verdicts, notes for the reader,
-    what the streams did at the media open points, and the first decoded samples per codec."""
-
-    judged: list = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    observations: list[tuple[str, str]] = field(default_factory=list)
-    waveforms: dict[str, list[int]] = field(default_factory=dict)

@@ -7,9 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from conformance.contract import rules
-from conformance.records.exchange import Exchange, Judged
+from conformance.records.exchange import Exchange, Findings, Judged
 from conformance.records.kinds import RequestKind, Status
-from conformance.records.media import MediaFindings
 from conformance.records.outcome import PASS, Failed
 
 from .coverage import Coverage
@@ -192,8 +191,8 @@ class Results:
         result.examples.sort(key=lambda e: e.size)
         del result.examples[KEPT_EXAMPLES:]
 
-    def record_media(self, found: MediaFindings) -> list[tuple[str, Failed]]:
-        """What the media probe found: its notes, open-point observations and waveforms, and its verdicts."""
+    def record_findings(self, found: Findings) -> list[tuple[str, Failed]]:
+        """What a probe found: its notes, open-point observations and waveforms, and its verdicts."""
         for note in found.notes:
             self.note(note)
         for point_id, seen in found.observations:

@@ -7,7 +7,7 @@ target there, and does it know us?) and `execute(phase)` for each phase of the p
 `finish()`: clean-up, the resources closed, and one frozen `RunRecord` for the reports.
 
 The run is the only writer of its results. The runner, the probes and the media probe return what
-they judged (`Judged`, `MediaFindings`); the run records it. A target that goes away, a space that
+they judged (`Judged`, `Findings`); the run records it. A target that goes away, a space that
 keeps throttling, or credentials refused raise `RunNotMade` (exit 2); a spent budget ends the
 phases quietly; Ctrl-C propagates, and `finish()` still writes what was judged.
 """
@@ -23,9 +23,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from conformance.contract import model, rules
-from conformance.records.exchange import Expectation, Judged
+from conformance.records.exchange import Expectation, Findings, Judged
 from conformance.records.kinds import RequestKind, StepKind
-from conformance.records.media import MediaFindings
 from conformance.records.outcome import Failed
 from conformance.records.settings import RunSettings
 from conformance.report.record import CreatedStream, RunRecord, Traffic
@@ -209,14 +208,11 @@ class Run:
             self._observe(judged)
         return self._results.record(judged)
 
-    def _record_all(self, judged: Iterable[Judged]) -> list[tuple[str, Failed]]:
-        failures = []
-        for item in judged:
-            failures += self._record(item)
-        return failures
-
-    def _record_media(self, found: MediaFindings) -> list[tuple[str, Failed]]:
-        return self._results.record_media(found)
+    def _record_findings(self, found: Findings) -> list[tuple[str, Failed]]:
+        if self._observe is not None:  # a probe's verdicts are told like every other (a comparison pairs them)
+            for judged in found.judged:
+                self._observe(judged)
+        return self._results.record_findings(found)
 
     def _offered(self, offers: Iterable[str], count: int = 1) -> None:
         self._results.offer(offers, count)
@@ -240,19 +236,11 @@ class Run:
         self._offered(planner.UNIVERSAL | {planner.accept_rule(encoding) if positive else planner.SCHEMA_NEGATIVE})
         return failures
 
-    def _probe(self, step: planner.Step) -> list:
+    def _probe(self, step: planner.Step, *receivers) -> list:
+        """A stateful probe (the media probe with the receivers): what it judged, recorded, and as many requests
+        offered its rules as it sent."""
         before = self._governor.sent
-        found = step.probe(self._runner)
-        # a probe with notes for the reader (issue 19's: why a rule is N/A) returns findings, like the media probe
-        failures = self._record_media(found) if isinstance(found, MediaFindings) else self._record_all(found)
-        self._offered(step.offers, max(1, self._governor.sent - before))
-        return failures
-
-    def _media(self, step: planner.Step) -> list:
-        if self._receivers is None:
-            return []
-        before = self._governor.sent
-        failures = self._record_media(step.probe(self._runner, self._receivers))
+        failures = self._record_findings(step.probe(self._runner, *receivers))
         self._offered(step.offers, max(1, self._governor.sent - before))
         return failures
 
@@ -260,7 +248,8 @@ class Run:
         do = {StepKind.REQUEST: lambda: self._send_request(step.request, step.offers),
               StepKind.SCHEMATHESIS: lambda: self._send_case(step.case, "schemathesis:coverage"),
               StepKind.PROBE: lambda: self._probe(step),
-              StepKind.MEDIA: lambda: self._media(step)}[step.kind]
+              StepKind.MEDIA: lambda: self._probe(step, self._receivers) if self._receivers is not None else []
+              }[step.kind]
         return do()
 
     # phases: each yields the failures of one step at a time

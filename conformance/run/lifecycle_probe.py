@@ -12,9 +12,8 @@ import uuid
 
 from conformance.common.wire import basic_header
 from conformance.records.evidence import OtherConference, ScopelessCreate, Stopped, UpdateAnswer
-from conformance.records.exchange import Exchange, Expectation, Judged
+from conformance.records.exchange import Exchange, Expectation, Findings, Judged
 from conformance.records.kinds import RequestKind
-from conformance.records.media import MediaFindings
 from strategies import StreamRequest
 
 from .probes import _state_verdict, _stop_created
@@ -38,7 +37,7 @@ def update(runner: Runner, segment: str, fields: dict[str, str], reason: str) ->
     return runner.update(segment, fields, Expectation(RequestKind.PROBE, (), "probe:lifecycle", reason))
 
 
-def stream_life_cycle(runner: Runner) -> list[Judged]:
+def stream_life_cycle(runner: Runner) -> Findings:
     """Stop by sid, reuse the Name (an open point), stop by Name, stop an unknown sid, and a Status not stopped."""
     judged: list[Judged] = []
     prefix = runner.name_prefix()
@@ -72,12 +71,12 @@ def stream_life_cycle(runner: Runner) -> list[Judged]:
         wrong = update(runner, live.created_sid, {"Status": "in-progress"}, "Status in-progress (only stopped)")
         judged += [runner.judge(wrong), *_state_verdict(wrong, "stop-status-only-stopped", UpdateAnswer(wrong))]
         _stop_created(runner, [live])
-    return judged
+    return Findings(judged)
 
 
-def name_in_other_conference(runner: Runner) -> MediaFindings:
+def name_in_other_conference(runner: Runner) -> Findings:
     """A Name live in the first conference, created again in the second: unique "per Conference"."""
-    found = MediaFindings()
+    found = Findings()
     conferences = runner.target.conference_sids
     if len(conferences) < 2:
         found.notes.append("name-per-conference is N/A: it needs a second conference (repeat --conference-sid, "
@@ -109,9 +108,9 @@ def name_in_other_conference(runner: Runner) -> MediaFindings:
     return found
 
 
-def scopeless_token(runner: Runner) -> MediaFindings:
+def scopeless_token(runner: Runner) -> Findings:
     """A valid create with a token that lacks the Voice scope must not succeed."""
-    found = MediaFindings()
+    found = Findings()
     token = runner.target.scopeless_token
     if not token:
         found.notes.append("token-scope is N/A: it needs a second API token without the Voice scope "

@@ -16,9 +16,8 @@ from conformance.checks import state
 from conformance.contract import media as expected_media
 from conformance.media.receivers import HandshakeTally, Receivers
 from conformance.records.evidence import MediaDuplicate
-from conformance.records.exchange import Expectation, Judged
+from conformance.records.exchange import Expectation, Findings, Judged
 from conformance.records.kinds import RequestKind
-from conformance.records.media import MediaFindings
 from strategies import StreamRequest
 
 LISTEN_SECONDS = 0.6
@@ -60,8 +59,8 @@ def _create(runner, fields: dict, *, unique_name: bool = True, kind: RequestKind
     return exchange, runner.judge(exchange)
 
 
-def run_media(runner, receivers: Receivers) -> MediaFindings:
-    found, created = MediaFindings(), []
+def run_media(runner, receivers: Receivers) -> Findings:
+    found, created = Findings(), []
     combos = [(codec, track) for codec in expected_media.FORMATS for track in expected_media.TRACKS]
     # a codec outside stream.mdx's Supported codecs may be refused at create: a probe, not a must-accept request
     plans = [(f"{runner.run_tag}-m{i}", _fields(receivers, f"{runner.run_tag}-m{i}", i, codec, track),
@@ -115,7 +114,7 @@ def run_media(runner, receivers: Receivers) -> MediaFindings:
     return found
 
 
-def _never_connected(found: MediaFindings, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
+def _never_connected(found: Findings, receivers: Receivers, d: verify.Delivery, outcomes: list) -> list:
     """A stream that never reached the receiver: one line naming what was expected (the run's notes),
     and every media rule failed with that reason, since none of them could be observed."""
     bearer = "no Authorization header: no token sent"

@@ -1,7 +1,7 @@
 """Stateful probes: what one request cannot show (Name uniqueness, sequential and concurrent).
 
-A probe sends and gathers the evidence; `checks.state` judges it. Each returns what it judged,
-for the run to record.
+A probe sends and gathers the evidence; `checks.state` judges it. Each returns what it judged
+(`Findings`), for the run to record.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from conformance.checks import state
 from conformance.records.evidence import ConcurrentCreates, DuplicateName, NameAfterRefusal
-from conformance.records.exchange import Exchange, Expectation, Judged
+from conformance.records.exchange import Exchange, Expectation, Findings, Judged
 from conformance.records.kinds import RequestKind
 from strategies import StreamRequest
 
@@ -40,7 +40,7 @@ def _state_verdict(exchange: Exchange, rule_id: str, evidence) -> list[Judged]:
     return [] if outcome is None else [Judged(exchange, ((rule_id, outcome),), counted=False)]
 
 
-def name_sequence(runner: Runner) -> list[Judged]:
+def name_sequence(runner: Runner) -> Findings:
     """One Name through its life: a create refused (a ws:// Url) takes no Name, so a valid create with it is
     accepted (name-free-after-refusal, MUST); a second live stream with it SHOULD then be rejected at once
     (name-unique)."""
@@ -57,10 +57,10 @@ def name_sequence(runner: Runner) -> list[Judged]:
         judged += [runner.judge(second), *_state_verdict(second, "name-unique", DuplicateName(first, second))]
         created.append(second)
     _stop_created(runner, created)
-    return judged
+    return Findings(judged)
 
 
-def concurrent_duplicate_name(runner: Runner) -> list[Judged]:
+def concurrent_duplicate_name(runner: Runner) -> Findings:
     """Several simultaneous creates with one Name: at most one SHOULD succeed."""
     name = runner.name_prefix() + "concurrent"
     sessions = [runner.new_session() for _ in range(CONCURRENT_CREATES)]
@@ -69,4 +69,4 @@ def concurrent_duplicate_name(runner: Runner) -> list[Judged]:
     judged = [runner.judge(ex) for ex in exchanges]
     judged += _state_verdict(exchanges[-1], "name-unique-concurrent", ConcurrentCreates(exchanges))
     _stop_created(runner, exchanges)
-    return judged
+    return Findings(judged)

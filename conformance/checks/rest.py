@@ -117,7 +117,7 @@ def errors_nonempty(ex: Exchange, ctx: CheckContext) -> Outcome:
     return PASS if ex.json["errors"] else Failed("at least one message in errors", _got(ex))
 
 
-_UUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+_UUID = contract.UUID_PATTERN
 
 
 def _uuids_folded(text):

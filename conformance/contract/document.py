@@ -27,6 +27,8 @@ DOCUMENTED_STATUSES = (200, 400, 401, 404, 422)
 API_ROOT = "/api/laml/2010-04-01"
 """The path of the document's server (`servers: https://YOUR_SPACE.signalwire.com/api/laml/2010-04-01`);
 a test holds the two together."""
+UUID_PATTERN = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+"""A UUID in text, in either letter case: the document's `format: uuid` sids (AccountSid, ConferenceSid, sid)."""
 PARAMETER_KEY = re.compile(r"^Parameter(\d+)\.(Name|Value)$")
 """A custom parameter's form key, as the document spells it (`Parameter1.Name` ... `Parameter99.Value`)."""
 _DOC_URI = "urn:conformance:spec"

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from email.utils import parsedate_tz
 
+from conformance.contract import document as contract
 from conformance.contract import rules
 from conformance.records.exchange import NOT_JSON, Exchange, Judged
 from conformance.records.kinds import DifferenceLabel, RequestKind
@@ -34,10 +35,10 @@ from .redact import redact
 
 RUN_TAG = re.compile(r"cf[0-9a-f]{6}-\d+-")
 """The prefix each run puts on the Names it sends (`Runner.name_prefix`): random per run, so mapped."""
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_UUID = contract.UUID_PATTERN
 _GMT_DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
-STREAM_SID = re.compile(r"/Streams/[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+STREAM_SID = re.compile("/Streams/" + contract.UUID_PATTERN.pattern)
 """A stream's sid in an Update's path (the life-cycle probe): made by each side's own create, so mapped."""
 _FORM_FIELDS = {"sid": "sid", "date_updated": "date", "date_created": "date"}
 """2xx fields whose value the request does not determine: their form is compared, not their value."""

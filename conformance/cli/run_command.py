@@ -15,7 +15,7 @@ from conformance.report.summary import summary_lines
 from conformance.report.verdict import exit_status
 from conformance.report.writer import write_reports
 from conformance.run.governor import INTERRUPTED
-from conformance.run.lifecycle import Run, RunNotMade
+from conformance.run.lifecycle import Run
 
 from .config import settings_for, targets_from
 from .embedded import start_embedded
@@ -78,16 +78,12 @@ def run(given: dict, *, quiet: bool = False) -> ExitStatus:
         _announce_receivers(run, console)
         phases = run.phases()
         console.say(f"conformance: {len(phases)} phase(s): {', '.join(phases)}")
-        run.preflight()
-        for index, phase in enumerate(phases, 1):
-            failed = run.must_failures(run.execute(phase))
-            console.phase(index, len(phases), str(phase), failed, run.requests_judged)
-    except RunNotMade:
-        pass  # the record says why; the one line comes below
+        run.carry_out(lambda index, phase, failures: console.phase(
+            index, len(phases), str(phase), run.must_failures(failures), run.requests_judged))
     except KeyboardInterrupt:
         INTERRUPTED.set()  # the one flag: the record reads it, and any request still in flight stops
     finally:
-        record = run.finish()
+        record = run.finish()  # the record carry_out ended with, or, after a Ctrl-C in the announcements, now
         written = write_reports(record)
     if record.results.problems:  # the run was not made: the reason, on one line, is the whole story
         print(f"conformance: {record.results.problems[0]}", file=sys.stderr)

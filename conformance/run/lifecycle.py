@@ -179,6 +179,25 @@ class Run:
             self._not_made(str(exc))
         return failures
 
+    def carry_out(self, on_phase: Callable[[int, Phase, list[tuple[str, Failed]]], None] | None = None
+                  ) -> RunRecord:
+        """The whole run in one call (`conformance run`, each side of a comparison): the preflight, then every
+        phase, `on_phase(index, phase, failures)` after each. A run not made, or interrupted, still ends in its
+        record; the pytest plugin, which runs each phase as a case of its own, calls the steps itself."""
+        try:
+            self.preflight()
+            for index, phase in enumerate(self.phases(), 1):
+                failures = self.execute(phase)
+                if on_phase is not None:
+                    on_phase(index, phase, failures)
+        except RunNotMade:
+            pass  # the record says why
+        except KeyboardInterrupt:
+            INTERRUPTED.set()  # the one flag: the record reads it, and any request still in flight stops
+        finally:
+            record = self.finish()  # whatever ended the run, what it started is closed
+        return record
+
     def must_failures(self, failures: Iterable[tuple[str, Failed]]) -> dict[str, Failed]:
         """The MUST rules among `failures` with no live waiver: what fails a phase."""
         must: dict[str, Failed] = {}

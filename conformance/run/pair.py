@@ -12,7 +12,6 @@ from conformance.records.settings import RunSettings
 from conformance.report.compare import Mapped, Side
 from conformance.report.record import RunRecord
 
-from .governor import INTERRUPTED
 from .lifecycle import Run, RunNotMade, StartEmulator
 
 
@@ -41,21 +40,11 @@ def run_side(name: str, settings: RunSettings, *, start_emulator: StartEmulator 
     try:
         with contextlib.redirect_stdout(dry) if settings.dry_run else contextlib.nullcontext():
             run = Run(settings, waivers=waivers, start_emulator=start_emulator, observe=judged.append)
-            try:
-                target = run.target
-                mapped = Mapped(target.base_url, target.project_id, target.account_sid, target.conference_sids,
-                                target.secrets, target.basic_header)
-                run.preflight()
-                for phase in run.phases():
-                    run.execute(phase)
-                    if on_phase is not None:
-                        on_phase(name, phase, run)
-            except RunNotMade:
-                pass  # the record says why
-            except KeyboardInterrupt:
-                INTERRUPTED.set()
-            finally:
-                record = run.finish()
+            target = run.target
+            mapped = Mapped(target.base_url, target.project_id, target.account_sid, target.conference_sids,
+                            target.secrets, target.basic_header)
+            record = run.carry_out(None if on_phase is None else
+                                   lambda index, phase, failures: on_phase(name, phase, run))
     except RunNotMade as exc:  # raised while the run was being built (the receivers, the target)
         problem = str(exc)
     if record is not None and record.results.problems:

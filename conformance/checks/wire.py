@@ -4,6 +4,7 @@ the last of two members with one name; `requests` joins repeated header lines in
 
 from __future__ import annotations
 
+import functools
 import json
 
 from conformance.contract import document as contract
@@ -32,22 +33,23 @@ def _pairs(repeated: list[str]):
     return hook
 
 
-def read_json_text(body: bytes) -> tuple[str | None, list[str]]:
+@functools.lru_cache(maxsize=4)  # two checks read each answer: parsed once
+def read_json_text(body: bytes) -> tuple[str | None, tuple[str, ...]]:
     """(what is wrong with `body` as an RFC 8259 JSON text, or None; member names repeated in an object)."""
     repeated: list[str] = []
     if body.startswith(_BOMS):
-        return "a byte order mark before the JSON text", repeated
+        return "a byte order mark before the JSON text", ()
     try:
         text = body.decode("utf-8", errors="strict")
     except UnicodeDecodeError as exc:
-        return f"bytes that are not UTF-8 at offset {exc.start}", repeated
+        return f"bytes that are not UTF-8 at offset {exc.start}", ()
     try:
         json.loads(text, parse_constant=_no_constant, object_pairs_hook=_pairs(repeated))
     except _NotJSONText as exc:
-        return str(exc), repeated
+        return str(exc), tuple(repeated)
     except ValueError as exc:
-        return f"not a JSON text: {exc}", repeated
-    return None, repeated
+        return f"not a JSON text: {exc}", tuple(repeated)
+    return None, tuple(repeated)
 
 
 def _json_body(ex: Exchange) -> bool:

@@ -12,6 +12,12 @@ from .outcome import Outcome
 NOT_JSON = object()
 
 
+def created_sid(status: int, body: Any) -> str | None:
+    """The sid of the stream an answer created (a 200 whose JSON names one), if it created one."""
+    sid = body.get("sid") if status == 200 and isinstance(body, dict) else None
+    return sid if isinstance(sid, str) else None
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a request should get (see `RequestKind`). `rule_ids`: for VALID, the must-accept rule that
@@ -77,9 +83,7 @@ class Exchange:
     @property
     def created_sid(self) -> str | None:
         """The sid of the stream this exchange created, if it created one."""
-        body = self.json
-        sid = body.get("sid") if self.status == 200 and isinstance(body, dict) else None
-        return sid if isinstance(sid, str) else None
+        return created_sid(self.status, self.json)
 
     @property
     def response_text(self) -> str:

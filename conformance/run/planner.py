@@ -177,9 +177,12 @@ the project's tests plan about two hundred runs in a few processes). Not kept wh
 and a seeded draw stood in for it."""
 
 
-def _simplest_request(key: str, make: Callable[[], st.SearchStrategy], seed: int) -> StreamRequest:
+def _simplest_request(key: str, make: Callable[[], st.SearchStrategy | None], seed: int) -> StreamRequest | None:
+    """None when `make` has no strategy (a rule no family of strategies breaks)."""
     if key not in _SIMPLEST:
         strategy = make()
+        if strategy is None:
+            return None
         request = simplest(strategy, seed, key, fallback=False)
         if request is None:
             return draw(strategy, seed, key)
@@ -192,11 +195,11 @@ def breaker_steps(seed: int, level: rules.Level) -> list[Step]:
     encoding the operation declares; JSON is a SHOULD, and the depth rounds draw both)."""
     steps = []
     for rule in (r for r in rules.REQUEST_RULES if r.level is level):
-        if _rule_strategy(rule, "form") is None:
-            continue
         try:
             request = _simplest_request(f"cover/{rule.id}", lambda r=rule: _rule_strategy(r, "form"), seed)
         except Exhausted:
+            continue
+        if request is None:
             continue
         steps.append(request_step(f"rule {rule.id}", request))
     return steps

@@ -17,7 +17,7 @@ from schemathesis import Case
 from conformance.checks import rest as checks
 from conformance.common.wire import form_value
 from conformance.contract import model
-from conformance.records.exchange import Exchange, Expectation, Judged
+from conformance.records.exchange import Exchange, Expectation, Judged, created_sid
 from conformance.records.kinds import RequestKind
 from strategies import Derived, StreamRequest, open_point_of, unowned_hosts_reserved
 
@@ -181,12 +181,11 @@ class Runner:
     def _ledger(self, path_parameters: dict, status: int, content: bytes | None) -> None:
         """A stream a re-sent request created (the first answer was a 5xx): into the ledger, for --cleanup."""
         try:
-            body = json.loads(content or b"")
+            sid = created_sid(status, json.loads(content or b""))
         except ValueError:
             return
-        if status == 200 and isinstance(body, dict) and isinstance(body.get("sid"), str):
-            self.created.append((path_parameters.get("AccountSid", ""), path_parameters.get("ConferenceSid", ""),
-                                 body["sid"]))
+        if sid is not None:
+            self.created.append((path_parameters.get("AccountSid", ""), path_parameters.get("ConferenceSid", ""), sid))
 
     def judge(self, exchange: Exchange) -> Judged:
         return Judged(exchange, tuple(checks.evaluate(exchange, self.check_context)))

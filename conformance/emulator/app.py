@@ -218,8 +218,9 @@ class EmulatorApp:
         if ok_user and scopeless and hmac.compare_digest(token.encode(), scopeless.encode()):
             # the operation: "The API token used to authenticate must have the following scope(s) enabled ...:
             # _Voice_."; error-codes.mdx 20003: "... API access is blocked for this feature" (401, the documented one)
-            raise HTTPError(401, 20003, "Authentication Error - API access is blocked for this feature: the token "
-                                        "lacks the Voice scope")
+            raise HTTPError(401, CODE_AUTHENTICATION,
+                            "Authentication Error - API access is blocked for this feature: the token lacks the Voice "
+                            "scope")
         if not (ok_user and ok_token):
             raise unauthorized
 
